@@ -1,0 +1,4 @@
+import { runStandalone } from '@wachtpost/platform';
+import ingest from './service';
+
+await runStandalone(ingest);

@@ -1,0 +1,121 @@
+import { jetstream, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
+import { INGEST_CONSUMER, SENSORS_STREAM, type SiteIndex } from '@wachtpost/contracts';
+import { ACK_WAIT_MS, type Logger, type NatsConnection, type Pool, type Registry } from '@wachtpost/platform';
+import { ingestMetrics } from './metrics';
+import { prepareBatch, type AcceptedRow } from './prepare';
+import { storeBatch } from './store-batch';
+import { insertRows } from './writer';
+
+export interface IngestWorkerOptions {
+  nc: NatsConnection;
+  pool: Pool;
+  sites: ReadonlyMap<string, SiteIndex>;
+  registry: Registry;
+  log: Logger;
+  batchSize: number;
+  batchWaitMs: number;
+  /** Batches written concurrently; more than one keeps the database busy while the next batch fills. */
+  maxInFlight: number;
+  retentionMs: number;
+  stream?: string;
+  consumer?: string;
+  /** Called after each commit with the rows it stored and the commit time (benchmarks measure lag with it). */
+  onCommitted?: (rows: AcceptedRow[], committedAt: number) => void;
+}
+
+/**
+ * One ingest worker on the shared durable pull consumer: fills batches by size or time, validates them, writes
+ * each in one statement and acknowledges its messages only after the commit. Several workers (threads of this
+ * process or other processes) can share the consumer: JetStream hands each message to one of them, and the
+ * eventId key makes a redelivery a counted duplicate, never a second row.
+ */
+export class IngestWorker {
+  private messages: ConsumerMessages | undefined;
+  private pending: JsMsg[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private inFlight = new Set<Promise<void>>();
+  private loop: Promise<void> | undefined;
+  private readonly metrics;
+  private lastError: string | undefined;
+
+  constructor(private readonly options: IngestWorkerOptions) {
+    this.metrics = ingestMetrics(options.registry);
+  }
+
+  async start(): Promise<void> {
+    const js = jetstream(this.options.nc);
+    const consumer = await js.consumers.get(
+      this.options.stream ?? SENSORS_STREAM,
+      this.options.consumer ?? INGEST_CONSUMER,
+    );
+    this.messages = await consumer.consume({ max_messages: this.options.batchSize * (this.options.maxInFlight + 1) });
+    this.loop = this.receive(this.messages);
+  }
+
+  /** Throws while the last batch write failed (the database is away and batches are being retried). */
+  ready(): Promise<void> {
+    if (!this.messages) return Promise.reject(new Error('not consuming'));
+    if (this.lastError) return Promise.reject(new Error(`writes failing: ${this.lastError}`));
+    return Promise.resolve();
+  }
+
+  async stop(): Promise<void> {
+    await this.messages?.close();
+    await this.loop;
+    await this.dispatch();
+    await Promise.all(this.inFlight);
+  }
+
+  private async receive(messages: ConsumerMessages) {
+    for await (const msg of messages) {
+      this.pending.push(msg);
+      if (this.pending.length >= this.options.batchSize) await this.dispatch();
+      else this.timer ??= setTimeout(() => void this.dispatch(), this.options.batchWaitMs);
+    }
+  }
+
+  /** Hands the pending messages to a writer; waits only while all writers are busy (backpressure). */
+  private async dispatch(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    while (this.inFlight.size >= this.options.maxInFlight) await Promise.race(this.inFlight);
+    if (this.pending.length === 0) return;
+    const batch = this.pending;
+    this.pending = [];
+    const write = this.write(batch).finally(() => this.inFlight.delete(write));
+    this.inFlight.add(write);
+  }
+
+  private async write(batch: JsMsg[]): Promise<void> {
+    const { pool, log, sites, retentionMs } = this.options;
+    const prepared = prepareBatch(
+      batch.map((m) => ({ subject: m.subject, data: m.data, streamSeq: m.seq })),
+      { sites, now: Date.now(), retentionMs },
+    );
+    let lastWorking = Date.now();
+    const outcome = await storeBatch(prepared, (accepted, rejected) => insertRows(pool, accepted, rejected), {
+      onRetry: (err, attempt, delayMs) => {
+        this.lastError = (err as Error).message;
+        this.metrics.retries.inc();
+        log.warn({ err: (err as Error).message, attempt, delayMs, batch: batch.length }, 'batch write failed; retrying');
+        // Keep the messages ours while we wait, instead of letting JetStream redeliver them elsewhere.
+        if (Date.now() - lastWorking > ACK_WAIT_MS / 3) {
+          for (const m of batch) m.working();
+          lastWorking = Date.now();
+        }
+      },
+    });
+    const committedAt = Date.now();
+    if (this.lastError) log.info('database writes succeed again');
+    this.lastError = undefined;
+    for (const m of batch) m.ack();
+
+    const { events, lag, batchSize } = this.metrics;
+    batchSize.observe(batch.length);
+    if (outcome.stored.length) events.inc({ result: 'accepted' }, outcome.stored.length);
+    if (outcome.duplicates) events.inc({ result: 'duplicate' }, outcome.duplicates);
+    for (const [reason, n] of outcome.rejectedByReason) events.inc({ result: 'rejected', reason }, n);
+    for (const row of outcome.stored) lag.observe((committedAt - Date.parse(row.event.observedAt)) / 1000);
+    this.options.onCommitted?.(outcome.stored, committedAt);
+  }
+}

@@ -1,0 +1,71 @@
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+
+/** The repository root, so relative defaults do not depend on the directory a command runs in. */
+export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+// z.coerce.boolean() turns "false" into true; read flags explicitly.
+const Flag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
+  .transform((v) => ['true', '1', 'yes'].includes(v));
+
+const Env = z.object({
+  DATABASE_URL: z.url().optional(),
+  NATS_URL: z.string().min(1).optional(),
+  NATS_USER: z.string().optional(),
+  NATS_PASSWORD: z.string().optional(),
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  WACHTPOST_SITES: z.string().min(1).optional(),
+  WACHTPOST_DATA_DIR: z.string().min(1).default(resolve(REPO_ROOT, '.wachtpost')),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  // Readable lines in a developer's terminal, JSON lines everywhere else (containers, CI, files).
+  LOG_PRETTY: Flag.optional(),
+  SENSORS_RETENTION_DAYS: z.coerce.number().min(1).max(365).default(7),
+  SENSORS_DUPLICATE_WINDOW_S: z.coerce.number().int().min(1).max(86_400).default(120),
+  INGEST_BATCH_SIZE: z.coerce.number().int().min(1).max(20_000).default(1000),
+  INGEST_BATCH_WAIT_MS: z.coerce.number().int().min(1).max(10_000).default(50),
+  INGEST_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(16).default(2),
+  PG_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(8),
+});
+
+export interface Config {
+  databaseUrl: string | undefined;
+  nats: { url: string | undefined; user: string | undefined; password: string | undefined };
+  port: number;
+  /** A site model file or a folder of them. */
+  sitesPath: string;
+  dataDir: string;
+  log: { level: z.infer<typeof Env>['LOG_LEVEL']; pretty: boolean };
+  sensors: { retentionMs: number; duplicateWindowMs: number };
+  ingest: { batchSize: number; batchWaitMs: number; maxInFlight: number };
+  pgPoolSize: number;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Reads configuration from an environment (the process's by default), once, failing with every bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = Env.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n  ${lines.join('\n  ')}`);
+  }
+  const e = parsed.data;
+  return {
+    databaseUrl: e.DATABASE_URL,
+    nats: { url: e.NATS_URL, user: e.NATS_USER, password: e.NATS_PASSWORD },
+    port: e.PORT,
+    sitesPath: resolve(e.WACHTPOST_SITES ?? resolve(REPO_ROOT, 'contracts/sites/demo.yaml')),
+    dataDir: resolve(e.WACHTPOST_DATA_DIR),
+    log: { level: e.LOG_LEVEL, pretty: e.LOG_PRETTY ?? process.stdout.isTTY === true },
+    sensors: {
+      retentionMs: e.SENSORS_RETENTION_DAYS * 86_400_000,
+      duplicateWindowMs: e.SENSORS_DUPLICATE_WINDOW_S * 1000,
+    },
+    ingest: { batchSize: e.INGEST_BATCH_SIZE, batchWaitMs: e.INGEST_BATCH_WAIT_MS, maxInFlight: e.INGEST_MAX_IN_FLIGHT },
+    pgPoolSize: e.PG_POOL_SIZE,
+  };
+}

@@ -1,0 +1,59 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import Postgrator from 'postgrator';
+import type { Config } from './config';
+import type { Logger } from './logger';
+
+export type Pool = pg.Pool;
+
+export function createPool(config: Pick<Config, 'pgPoolSize'>, databaseUrl: string, log: Logger): pg.Pool {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: config.pgPoolSize, connectionTimeoutMillis: 5000 });
+  // An idle client losing its server (restart, failover) must not crash the process.
+  pool.on('error', (err) => log.warn({ err }, 'idle database connection failed'));
+  return pool;
+}
+
+const MIGRATIONS = fileURLToPath(new URL('../migrations/*.sql', import.meta.url));
+// Any 64-bit number the project owns; serialises concurrent migrators (two replicas starting at once).
+const MIGRATION_LOCK = 0x77616368_7470;
+
+export type StoragePath = 'timescaledb' | 'postgresql';
+
+/** Applies the SQL migrations in order, once, under an advisory lock. Returns which storage path is live. */
+export async function migrate(databaseUrl: string, log: Logger): Promise<StoragePath> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    const postgrator = new Postgrator({
+      migrationPattern: MIGRATIONS,
+      driver: 'pg',
+      schemaTable: 'schema_migrations',
+      execQuery: (query) => client.query(query),
+    });
+    postgrator.on('migration-started', (m) => log.info({ migration: m.filename }, 'applying migration'));
+    await postgrator.migrate();
+    const { rows } = await client.query<{ on: boolean }>('SELECT wachtpost_has_timescaledb() AS on');
+    const path: StoragePath = rows[0]?.on ? 'timescaledb' : 'postgresql';
+    log.info(
+      { storage: path },
+      path === 'timescaledb'
+        ? 'storage: TimescaleDB (hypertables, compression and retention policies)'
+        : 'storage: plain PostgreSQL (TimescaleDB extension not available; same tables, plain indexes)',
+    );
+    return path;
+  } finally {
+    await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+    await client.end();
+  }
+}
+
+/** The SQL of every migration in order, for tests that apply them to other engines (PGlite + TimescaleDB). */
+export function migrationFiles(): { name: string; sql: string }[] {
+  const dir = fileURLToPath(new URL('../migrations/', import.meta.url));
+  return readdirSync(dir)
+    .filter((name) => name.endsWith('.sql'))
+    .sort()
+    .map((name) => ({ name, sql: readFileSync(dir + name, 'utf8') }));
+}

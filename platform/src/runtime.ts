@@ -1,0 +1,108 @@
+import closeWithGrace from 'close-with-grace';
+import type { Config } from './config';
+import { createPool, migrate } from './database';
+import { startHttpServer, type ReadinessReport } from './http-server';
+import { provisionJetStream } from './jetstream-setup';
+import type { Logger } from './logger';
+import { createRegistry } from './metrics';
+import { connectNats } from './nats';
+import type { RunningService, RuntimeContext, Service } from './service';
+import { loadSites } from './sites';
+
+export interface RunOptions {
+  config: Config;
+  log: Logger;
+  /** Migrate the database and provision streams first (the all-in-one start and the migrate step do). */
+  setup?: boolean;
+  /** Extra things to close after the services stop (embedded servers, a demo feed). */
+  onShutdown?: (() => Promise<void>)[];
+  /** Called with the live context after every service started (the launcher prints where to look). */
+  onStarted?: (ctx: RuntimeContext) => void | Promise<void>;
+  /** Install signal handlers and exit the process on shutdown (false in tests). */
+  installSignalHandlers?: boolean;
+}
+
+export interface RunningSystem {
+  ctx: RuntimeContext;
+  shutdown(): Promise<void>;
+}
+
+const withTimeout = <T>(promise: Promise<T>, ms: number, what: string) =>
+  Promise.race([
+    promise,
+    new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${what} did not answer in ${ms} ms`)), ms)),
+  ]);
+
+/**
+ * Runs services on one shared runtime: NATS, a pg pool, the site models, one metrics registry and one HTTP
+ * server with health, readiness and metrics. Shutdown order: not ready, stop services, drain NATS, close pool.
+ */
+export async function runServices(services: Service[], options: RunOptions): Promise<RunningSystem> {
+  const { config, log } = options;
+  if (!config.databaseUrl) throw new Error('DATABASE_URL is not set (pnpm start provides an embedded default)');
+  const sites = loadSites(config.sitesPath);
+  log.info({ sites: [...sites.keys()], from: config.sitesPath }, 'site models loaded');
+
+  if (options.setup) await migrate(config.databaseUrl, log);
+  const nc = await connectNats(config, log, `wachtpost-${services.map((s) => s.name).join('+') || 'runtime'}`);
+  if (options.setup) await provisionJetStream(nc, config, log);
+  const pool = createPool(config, config.databaseUrl, log);
+  const registry = createRegistry();
+
+  let stopping = false;
+  const running: { name: string; service: RunningService }[] = [];
+  const readiness = async (): Promise<ReadinessReport> => {
+    const checks: Record<string, string> = {};
+    const probe = async (name: string, fn: () => Promise<unknown>) => {
+      try {
+        await withTimeout(fn(), 2000, name);
+        checks[name] = 'ok';
+      } catch (err) {
+        checks[name] = (err as Error).message;
+      }
+    };
+    if (stopping) checks.shutdown = 'shutting down';
+    await Promise.all([
+      probe('nats', () => (nc.isClosed() ? Promise.reject(new Error('connection closed')) : nc.rtt())),
+      probe('database', () => pool.query('SELECT 1')),
+      ...running.map(({ name, service }) => probe(name, () => service.ready?.() ?? Promise.resolve())),
+    ]);
+    return { ready: Object.values(checks).every((c) => c === 'ok'), checks };
+  };
+  const http = await startHttpServer({ port: config.port, registry, readiness, log });
+  const ctx: RuntimeContext = { config, log, nc, pool, sites, registry, http };
+
+  const shutdown = async () => {
+    if (stopping) return;
+    stopping = true;
+    log.info('shutting down');
+    for (const { name, service } of running.reverse()) {
+      await service.stop().catch((err: unknown) => log.error({ err, service: name }, 'service stop failed'));
+    }
+    await nc.drain().catch((err: unknown) => log.warn({ err }, 'NATS drain failed'));
+    await pool.end().catch((err: unknown) => log.warn({ err }, 'pool end failed'));
+    await http.close();
+    for (const close of options.onShutdown ?? []) await close().catch((err: unknown) => log.warn({ err }, 'close failed'));
+    log.info('stopped');
+  };
+
+  if (options.installSignalHandlers !== false) {
+    closeWithGrace({ delay: 15_000 }, async ({ signal, err }) => {
+      if (err) log.fatal({ err }, 'fatal error, shutting down');
+      else log.info({ signal }, 'signal received');
+      await shutdown();
+    });
+  }
+
+  try {
+    for (const service of services) {
+      running.push({ name: service.name, service: await service.start(ctx) });
+      log.info({ service: service.name }, 'service started');
+    }
+  } catch (err) {
+    await shutdown();
+    throw err;
+  }
+  await options.onStarted?.(ctx);
+  return { ctx, shutdown };
+}
