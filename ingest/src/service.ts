@@ -12,6 +12,7 @@ const ingest: Service = {
       log: log.child({ service: 'ingest' }),
       ...config.ingest,
       retentionMs: config.sensors.retentionMs,
+      ackWaitMs: config.sensors.ackWaitMs,
     });
     await worker.start();
     return { stop: () => worker.stop(), ready: () => worker.ready() };

@@ -1,6 +1,6 @@
 import { jetstream, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
 import { INGEST_CONSUMER, SENSORS_STREAM, type SiteIndex } from '@wachtpost/contracts';
-import { ACK_WAIT_MS, type Logger, type NatsConnection, type Pool, type Registry } from '@wachtpost/platform';
+import { type Logger, type NatsConnection, type Pool, type Registry } from '@wachtpost/platform';
 import { ingestMetrics } from './metrics';
 import { prepareBatch, type AcceptedRow } from './prepare';
 import { storeBatch } from './store-batch';
@@ -17,6 +17,8 @@ export interface IngestWorkerOptions {
   /** Batches written concurrently; more than one keeps the database busy while the next batch fills. */
   maxInFlight: number;
   retentionMs: number;
+  /** The consumer's ack wait; a retrying worker says `working()` well inside it. */
+  ackWaitMs: number;
   stream?: string;
   consumer?: string;
   /** Called after each commit with the rows it stored and the commit time (benchmarks measure lag with it). */
@@ -99,7 +101,7 @@ export class IngestWorker {
         this.metrics.retries.inc();
         log.warn({ err: (err as Error).message, attempt, delayMs, batch: batch.length }, 'batch write failed; retrying');
         // Keep the messages ours while we wait, instead of letting JetStream redeliver them elsewhere.
-        if (Date.now() - lastWorking > ACK_WAIT_MS / 3) {
+        if (Date.now() - lastWorking > this.options.ackWaitMs / 3) {
           for (const m of batch) m.working();
           lastWorking = Date.now();
         }

@@ -22,6 +22,8 @@ const Env = z.object({
   // Readable lines in a developer's terminal, JSON lines everywhere else (containers, CI, files).
   LOG_PRETTY: Flag.optional(),
   SENSORS_RETENTION_DAYS: z.coerce.number().min(1).max(365).default(7),
+  // How long JetStream waits for an ack before redelivering: the delay before a crashed worker's messages move on.
+  SENSORS_ACK_WAIT_S: z.coerce.number().int().min(1).max(3600).default(30),
   SENSORS_DUPLICATE_WINDOW_S: z.coerce.number().int().min(1).max(86_400).default(120),
   INGEST_BATCH_SIZE: z.coerce.number().int().min(1).max(20_000).default(1000),
   INGEST_BATCH_WAIT_MS: z.coerce.number().int().min(1).max(10_000).default(50),
@@ -37,7 +39,7 @@ export interface Config {
   sitesPath: string;
   dataDir: string;
   log: { level: z.infer<typeof Env>['LOG_LEVEL']; pretty: boolean };
-  sensors: { retentionMs: number; duplicateWindowMs: number };
+  sensors: { retentionMs: number; duplicateWindowMs: number; ackWaitMs: number };
   ingest: { batchSize: number; batchWaitMs: number; maxInFlight: number };
   pgPoolSize: number;
 }
@@ -64,6 +66,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sensors: {
       retentionMs: e.SENSORS_RETENTION_DAYS * 86_400_000,
       duplicateWindowMs: e.SENSORS_DUPLICATE_WINDOW_S * 1000,
+      ackWaitMs: e.SENSORS_ACK_WAIT_S * 1000,
     },
     ingest: { batchSize: e.INGEST_BATCH_SIZE, batchWaitMs: e.INGEST_BATCH_WAIT_MS, maxInFlight: e.INGEST_MAX_IN_FLIGHT },
     pgPoolSize: e.PG_POOL_SIZE,

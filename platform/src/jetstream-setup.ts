@@ -21,9 +21,6 @@ import {
 import type { Config } from './config';
 import type { Logger } from './logger';
 
-/** How long a consumer waits for an ack before redelivering; workers send `working()` while they retry. */
-export const ACK_WAIT_MS = 60_000;
-
 function streamConfigs(config: Pick<Config, 'sensors'>): (Partial<StreamConfig> & { name: string })[] {
   return [
     {
@@ -50,20 +47,23 @@ function streamConfigs(config: Pick<Config, 'sensors'>): (Partial<StreamConfig> 
   ];
 }
 
-const durable = (name: string, description: string): Partial<ConsumerConfig> => ({
+const durable = (name: string, description: string, ackWaitMs: number): Partial<ConsumerConfig> => ({
   durable_name: name,
   description,
   ack_policy: AckPolicy.Explicit,
   deliver_policy: DeliverPolicy.All,
-  ack_wait: nanos(ACK_WAIT_MS),
+  ack_wait: nanos(ackWaitMs),
   max_ack_pending: 50_000,
   max_deliver: -1,
 });
 
-export const SENSOR_CONSUMERS: Partial<ConsumerConfig>[] = [
-  durable(INGEST_CONSUMER, 'ingest workers: validate and store every sensor event'),
-  durable(DETECTORS_CONSUMER, 'detectors: correlate sensor events into alerts'),
-];
+/** Durable consumers on SENSORS; workers send `working()` while they retry, so ack wait bounds crash recovery only. */
+export function sensorConsumers(config: Pick<Config, 'sensors'>): Partial<ConsumerConfig>[] {
+  return [
+    durable(INGEST_CONSUMER, 'ingest workers: validate and store every sensor event', config.sensors.ackWaitMs),
+    durable(DETECTORS_CONSUMER, 'detectors: correlate sensor events into alerts', config.sensors.ackWaitMs),
+  ];
+}
 
 /**
  * Creates or updates the streams and their durable consumers. Idempotent; run at start-up by the
@@ -83,9 +83,10 @@ export async function provisionJetStream(nc: NatsConnection, config: Pick<Config
       log.info({ stream: name }, 'stream created');
     }
   }
-  for (const consumer of SENSOR_CONSUMERS) {
+  const consumers = sensorConsumers(config);
+  for (const consumer of consumers) {
     // add() is idempotent for an identical config and updates the mutable fields otherwise.
     await jsm.consumers.add(SENSORS_STREAM, consumer);
   }
-  log.info({ consumers: SENSOR_CONSUMERS.map((c) => c.durable_name) }, 'consumers provisioned');
+  log.info({ consumers: consumers.map((c) => c.durable_name) }, 'consumers provisioned');
 }

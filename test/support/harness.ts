@@ -48,6 +48,8 @@ export interface IngestHarness {
   env: Record<string, string>;
   publish(messages: OutgoingMessage[], window?: number): Promise<void>;
   startWorker(overrides?: Partial<IngestWorkerOptions>): Promise<{ worker: IngestWorker; registry: Registry; pool: Pool }>;
+  /** Stops and forgets the workers started so far, so the next test's metrics are its own. */
+  stopWorkers(): Promise<void>;
   counts(): Promise<{ events: number; rejected: Record<string, number> }>;
   close(): Promise<void>;
 }
@@ -55,7 +57,15 @@ export interface IngestHarness {
 export async function startIngestHarness(): Promise<IngestHarness> {
   const nats = await startNatsServer();
   const db = await createTestDatabase();
-  const env = { DATABASE_URL: db.url, NATS_URL: nats.url, PORT: '0', LOG_LEVEL: 'error', LOG_PRETTY: 'false' };
+  // A short ack wait so a killed worker's messages move on within seconds, not the production 30 s.
+  const env = {
+    DATABASE_URL: db.url,
+    NATS_URL: nats.url,
+    PORT: '0',
+    LOG_LEVEL: 'error',
+    LOG_PRETTY: 'false',
+    SENSORS_ACK_WAIT_S: '5',
+  };
   const config = loadConfig(env);
   await migrate(db.url, quietLog);
   const nc = await connectNats(config, quietLog, 'test-harness');
@@ -89,11 +99,18 @@ export async function startIngestHarness(): Promise<IngestHarness> {
         log: quietLog,
         ...config.ingest,
         retentionMs: config.sensors.retentionMs,
+        ackWaitMs: config.sensors.ackWaitMs,
         ...overrides,
       });
       await worker.start();
       workers.push({ worker, pool: workerPool });
       return { worker, registry, pool: workerPool };
+    },
+    async stopWorkers() {
+      for (const { worker, pool: p } of workers.splice(0)) {
+        await worker.stop();
+        await p.end();
+      }
     },
     async counts() {
       const events = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM sensor_events');
@@ -106,10 +123,7 @@ export async function startIngestHarness(): Promise<IngestHarness> {
       };
     },
     async close() {
-      for (const { worker, pool: p } of workers) {
-        await worker.stop().catch(() => undefined);
-        await p.end().catch(() => undefined);
-      }
+      await this.stopWorkers().catch(() => undefined);
       await nc.close().catch(() => undefined);
       await pool.end().catch(() => undefined);
       await nats.stop();

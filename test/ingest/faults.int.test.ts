@@ -1,0 +1,126 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { REPO_ROOT } from '@wachtpost/platform';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { messageOf, validEvent } from '../support/events';
+import { metricValue, startIngestHarness, waitFor, type IngestHarness } from '../support/harness';
+
+/** An ingest worker as its own process, as production runs it. */
+function spawnWorker(env: Record<string, string>): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', 'ingest/src/main.ts'], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, ...env, INGEST_BATCH_SIZE: '500' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+}
+
+const exited = (child: ChildProcess) =>
+  new Promise<void>((resolve) =>
+    child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve()),
+  );
+
+async function expectEachStoredOnce(h: IngestHarness, prefix: string, total: number) {
+  const { rows } = await h.pool.query<{ n: number; distinct: number; min: string; max: string }>(
+    `SELECT count(*)::int AS n, count(DISTINCT event_id)::int AS distinct FROM sensor_events WHERE event_id LIKE $1`,
+    [`${prefix}-%`],
+  );
+  expect(rows[0]).toMatchObject({ n: total, distinct: total });
+}
+
+describe('ingest under faults', () => {
+  let h: IngestHarness;
+  const children: ChildProcess[] = [];
+  beforeAll(async () => {
+    h = await startIngestHarness();
+  });
+  afterEach(async () => {
+    await h.stopWorkers();
+    for (const child of children.splice(0)) {
+      child.kill('SIGKILL');
+      await exited(child);
+    }
+  });
+  afterAll(() => h.close());
+
+  it('a worker killed mid-batch and restarted loses and duplicates nothing', async () => {
+    const total = 40_000;
+    await h.publish(Array.from({ length: total }, (_, i) => messageOf(validEvent(i, Date.now() - 300_000, 'kill'))));
+    const first = spawnWorker(h.env);
+    children.push(first);
+    // Kill it while it is writing: some batches committed, others in flight or unacknowledged.
+    const atKill = await waitFor(
+      async () => {
+        const { events } = await h.counts();
+        return events > 2000 && events;
+      },
+      60_000,
+      'the first worker to store some events',
+    );
+    first.kill('SIGKILL');
+    await exited(first);
+    const afterKill = (await h.counts()).events;
+    expect(afterKill).toBeLessThan(total);
+    expect(afterKill).toBeGreaterThanOrEqual(atKill);
+
+    const second = spawnWorker(h.env);
+    children.push(second);
+    await waitFor(async () => (await h.counts()).events === total, 120_000, 'the restarted worker to catch up');
+    await expectEachStoredOnce(h, 'kill', total);
+  });
+
+  it('the database unavailable for several seconds under load loses nothing', async () => {
+    const { registry } = await h.startWorker({ batchSize: 200 });
+    const total = 12_000;
+    const events = Array.from({ length: total }, (_, i) => messageOf(validEvent(i, Date.now() - 300_000, 'dbdown')));
+    // Publish steadily for about 6 s while the database goes away for 4 s in the middle.
+    const publishing = (async () => {
+      for (let i = 0; i < total; i += 400) {
+        await h.publish(events.slice(i, i + 400));
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    })();
+    await new Promise((r) => setTimeout(r, 1500));
+    await h.db.makeUnavailable();
+    await new Promise((r) => setTimeout(r, 4000));
+    await h.db.makeAvailable();
+    await publishing;
+    await waitFor(
+      async () => (await h.pool.query(`SELECT count(*)::int AS n FROM sensor_events WHERE event_id LIKE 'dbdown-%'`)).rows[0].n === total,
+      60_000,
+      'every event stored after the database returned',
+    );
+    await expectEachStoredOnce(h, 'dbdown', total);
+    expect(await metricValue(registry, 'wachtpost_ingest_write_retries_total')).toBeGreaterThan(0);
+    expect(await metricValue(registry, 'wachtpost_ingest_events_total', { result: 'accepted' })).toBe(total);
+  });
+
+  it('a NATS restart pauses the worker, which reconnects and resumes', async () => {
+    const { registry } = await h.startWorker();
+    const before = Array.from({ length: 3000 }, (_, i) => messageOf(validEvent(i, Date.now() - 300_000, 'natsrestart')));
+    await h.publish(before);
+    await waitFor(
+      async () => (await metricValue(registry, 'wachtpost_ingest_events_total', { result: 'accepted' })) === 3000,
+      30_000,
+      'events before the restart',
+    );
+    await h.nats.restart(1000);
+    const after = Array.from({ length: 3000 }, (_, i) =>
+      messageOf(validEvent(3000 + i, Date.now() - 300_000, 'natsrestart')),
+    );
+    // The publisher reconnects too; JetStream is back once the stream answers.
+    await waitFor(
+      async () => {
+        await h.publish(after.slice(0, 1));
+        return true;
+      },
+      30_000,
+      'JetStream back after the restart',
+    );
+    await h.publish(after);
+    await waitFor(
+      async () => (await metricValue(registry, 'wachtpost_ingest_events_total', { result: 'accepted' })) === 6000,
+      60_000,
+      'events after the restart',
+    );
+    await expectEachStoredOnce(h, 'natsrestart', 6000);
+  });
+});
