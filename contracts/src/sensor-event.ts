@@ -20,11 +20,16 @@ export const Instant = z.iso.datetime({ offset: true, message: 'must be an RFC 3
 
 const RssiDbm = z.number().min(-150).max(0);
 const Angle = z.number().min(0).lt(360);
-/** Vendors send azimuths like -24.36 (MyDefence Argos); the contract normalises them into [0, 360). */
+/**
+ * Vendors send azimuths like -24.36 (MyDefence Argos); the contract normalises negatives into [0, 360) but,
+ * like headingDeg, rejects 360 and above.
+ */
 const NormalisedBearing = z
   .number()
+  .lt(360)
   .refine(Number.isFinite, 'must be a finite number')
-  .transform((deg) => ((deg % 360) + 360) % 360);
+  // Only negatives: (deg + 360) % 360 would add rounding noise to bearings already in range (24.36 -> 24.360000000000014).
+  .transform((deg) => (deg < 0 ? ((deg % 360) + 360) % 360 : deg));
 
 const envelope = {
   v: z.literal(1),

@@ -49,7 +49,8 @@ export function pointInPolygon([lat, lon]: LatLon, polygon: Polygon): boolean {
   for (let i = 0, j = polygon.length - 1; i < polygon.length; j = i++) {
     const [latI, lonI] = polygon[i]!;
     const [latJ, lonJ] = polygon[j]!;
-    if (lonI > lon !== lonJ > lon && lat < ((latJ - latI) * (lon - lonI)) / (lonJ - lonI) + latI) inside = !inside;
+    if (lonI > lon !== lonJ > lon && lat < ((latJ - latI) * (lon - lonI)) / (lonJ - lonI) + latI)
+      inside = !inside;
   }
   return inside;
 }

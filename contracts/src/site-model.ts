@@ -69,15 +69,34 @@ export const SiteModel = z
     allowlist: z.object({ deviceKeys: z.array(z.string().min(1)).default([]) }).default({ deviceKeys: [] }),
   })
   .superRefine((site, ctx) => {
-    checkUnique(ctx, site.wings.map((w) => w.id), (i) => ['wings', i, 'id'], 'wing id');
-    checkUnique(ctx, site.sensors.map((s) => s.id), (i) => ['sensors', i, 'id'], 'sensor id');
-    checkUnique(ctx, site.zones.map((z) => z.id), (i) => ['zones', i, 'id'], 'zone id');
+    checkUnique(
+      ctx,
+      site.wings.map((w) => w.id),
+      (i) => ['wings', i, 'id'],
+      'wing id',
+    );
+    checkUnique(
+      ctx,
+      site.sensors.map((s) => s.id),
+      (i) => ['sensors', i, 'id'],
+      'sensor id',
+    );
+    checkUnique(
+      ctx,
+      site.zones.map((z) => z.id),
+      (i) => ['zones', i, 'id'],
+      'zone id',
+    );
 
     const wingOfCell = new Map<string, string>();
     site.wings.forEach((wing, w) =>
       wing.cells.forEach((cell, c) => {
         if (wingOfCell.has(cell)) {
-          ctx.addIssue({ code: 'custom', path: ['wings', w, 'cells', c], message: `duplicate cell id "${cell}"` });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['wings', w, 'cells', c],
+            message: `duplicate cell id "${cell}"`,
+          });
         }
         wingOfCell.set(cell, wing.id);
       }),
@@ -88,15 +107,27 @@ export const SiteModel = z
     site.zones.forEach((zone, z) => {
       zone.wingIds.forEach((wingId, w) => {
         if (!wingIds.has(wingId)) {
-          ctx.addIssue({ code: 'custom', path: ['zones', z, 'wingIds', w], message: `unknown wing "${wingId}"` });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['zones', z, 'wingIds', w],
+            message: `unknown wing "${wingId}"`,
+          });
         }
       });
       const cellWing = wingOfCell.get(zone.id);
       if (zone.type === 'cell') {
         if (cellWing === undefined) {
-          ctx.addIssue({ code: 'custom', path: ['zones', z, 'id'], message: `"${zone.id}" is not a cell of any wing` });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['zones', z, 'id'],
+            message: `"${zone.id}" is not a cell of any wing`,
+          });
         } else if (zone.cellId !== undefined && zone.cellId !== zone.id) {
-          ctx.addIssue({ code: 'custom', path: ['zones', z, 'cellId'], message: 'a cell zone has cellId equal to its id' });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['zones', z, 'cellId'],
+            message: 'a cell zone has cellId equal to its id',
+          });
         } else if (zone.wingIds.length > 0 && (zone.wingIds.length !== 1 || zone.wingIds[0] !== cellWing)) {
           ctx.addIssue({
             code: 'custom',
@@ -105,14 +136,22 @@ export const SiteModel = z
           });
         }
       } else if (cellWing !== undefined) {
-        ctx.addIssue({ code: 'custom', path: ['zones', z, 'id'], message: `"${zone.id}" is a cell id; its type must be cell` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['zones', z, 'id'],
+          message: `"${zone.id}" is a cell id; its type must be cell`,
+        });
       }
     });
 
     site.sensors.forEach((sensor, s) =>
       sensor.zoneIds.forEach((zoneId, z) => {
         if (!zoneIds.has(zoneId)) {
-          ctx.addIssue({ code: 'custom', path: ['sensors', s, 'zoneIds', z], message: `unknown zone or cell "${zoneId}"` });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['sensors', s, 'zoneIds', z],
+            message: `unknown zone or cell "${zoneId}"`,
+          });
         }
       }),
     );

@@ -30,7 +30,8 @@ export function parseSensorSubject(subject: string): SubjectParse {
   if (!(SENSOR_EVENT_KINDS as readonly string[]).includes(kind)) {
     return { ok: false, error: `subject kind "${kind}" is not one of ${SENSOR_EVENT_KINDS.join(', ')}` };
   }
-  if (!TOKEN_PATTERN.test(sensorId)) return { ok: false, error: `subject sensorId "${sensorId}" is malformed` };
+  if (!TOKEN_PATTERN.test(sensorId))
+    return { ok: false, error: `subject sensorId "${sensorId}" is malformed` };
   return { ok: true, value: { siteId, kind: kind as SensorEventKind, sensorId } };
 }
 

@@ -13,8 +13,7 @@ export const MAX_CLOCK_AHEAD_MS = 5 * 60_000;
 export const DEFAULT_RETENTION_MS = 7 * 24 * 3600_000;
 
 export type Verdict =
-  | { ok: true; event: SensorEvent }
-  | { ok: false; reason: RejectReason; detail: string; eventId?: string };
+  { ok: true; event: SensorEvent } | { ok: false; reason: RejectReason; detail: string; eventId?: string };
 
 export interface ValidationContext {
   sites: ReadonlyMap<string, SiteIndex>;
@@ -43,7 +42,11 @@ function eventIdOf(body: unknown): string | undefined {
  */
 export function validateSensorMessage(subject: string, data: Uint8Array, ctx: ValidationContext): Verdict {
   if (data.byteLength > MAX_EVENT_BYTES) {
-    return { ok: false, reason: 'size', detail: `${data.byteLength} bytes is over the ${MAX_EVENT_BYTES} byte limit` };
+    return {
+      ok: false,
+      reason: 'size',
+      detail: `${data.byteLength} bytes is over the ${MAX_EVENT_BYTES} byte limit`,
+    };
   }
   let body: unknown;
   try {
@@ -68,7 +71,10 @@ export function validateSensorMessage(subject: string, data: Uint8Array, ctx: Va
   if (!fromSubject.ok) return reject('subject', fromSubject.error);
   for (const field of ['siteId', 'kind', 'sensorId'] as const) {
     if (fromSubject.value[field] !== event[field]) {
-      return reject('subject', `body ${field} "${event[field]}" differs from subject's "${fromSubject.value[field]}"`);
+      return reject(
+        'subject',
+        `body ${field} "${event[field]}" differs from subject's "${fromSubject.value[field]}"`,
+      );
     }
   }
 
@@ -86,11 +92,17 @@ export function validateSensorMessage(subject: string, data: Uint8Array, ctx: Va
 
   const observedAt = Date.parse(event.observedAt);
   if (observedAt > ctx.now + MAX_CLOCK_AHEAD_MS) {
-    return reject('clock', `observedAt ${event.observedAt} is more than 5 minutes ahead of the receiving clock`);
+    return reject(
+      'clock',
+      `observedAt ${event.observedAt} is more than 5 minutes ahead of the receiving clock`,
+    );
   }
   const retentionMs = ctx.retentionMs ?? DEFAULT_RETENTION_MS;
   if (observedAt < ctx.now - retentionMs) {
-    return reject('clock', `observedAt ${event.observedAt} is older than the ${retentionMs / 3600_000} h retention`);
+    return reject(
+      'clock',
+      `observedAt ${event.observedAt} is older than the ${retentionMs / 3600_000} h retention`,
+    );
   }
   return { ok: true, event };
 }
