@@ -7,7 +7,7 @@ export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 // z.coerce.boolean() turns "false" into true; read flags explicitly.
 const Flag = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => ['true', '1', 'yes'].includes(v));
 
 const Env = z.object({
@@ -50,7 +50,8 @@ export class ConfigError extends Error {
 
 /** Reads configuration from an environment (the process's by default), once, failing with every bad variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const parsed = Env.safeParse(env);
+  // An empty variable (DATABASE_URL= in a compose file or shell) means "not set", not "invalid".
+  const parsed = Env.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== '')));
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
     throw new ConfigError(`invalid configuration:\n  ${lines.join('\n  ')}`);

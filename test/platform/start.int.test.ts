@@ -1,0 +1,90 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { jetstream } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
+import { REPO_ROOT } from '@wachtpost/platform';
+import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+import { messageOf, validEvent } from '../support/events';
+import { waitFor } from '../support/harness';
+import { createTestDatabase, type TestDatabase } from '../support/database';
+import { freePort, startNatsServer, type TestNatsServer } from '../support/nats-server';
+
+function start(env: Record<string, string>): { child: ChildProcess; output: () => string } {
+  let output = '';
+  const child = spawn(process.execPath, ['--import', 'tsx', 'platform/src/bin/start.ts'], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, LOG_PRETTY: 'false', LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+  return { child, output: () => output };
+}
+
+const stop = (child: ChildProcess) =>
+  new Promise<number | null>((resolve) => {
+    if (child.exitCode !== null) return resolve(child.exitCode);
+    child.once('exit', (code) => resolve(code));
+    child.kill('SIGTERM');
+  });
+
+describe('pnpm start', () => {
+  let nats: TestNatsServer | undefined;
+  let db: TestDatabase | undefined;
+  const dirs: string[] = [];
+  afterAll(async () => {
+    await nats?.stop();
+    await db?.drop();
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('with DATABASE_URL and NATS_URL: migrates, provisions, ingests, stops cleanly', async () => {
+    nats = await startNatsServer();
+    db = await createTestDatabase();
+    const port = await freePort();
+    const run = start({ DATABASE_URL: db.url, NATS_URL: nats.url, PORT: String(port) });
+    try {
+      await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).ok, 60_000, 'readyz');
+      expect(run.output()).toContain('Wachtpost is up.');
+      expect(run.output()).toContain('storage: plain PostgreSQL');
+
+      const nc = await connect({ servers: nats.url });
+      const m = messageOf(validEvent(3, Date.now(), 'start'));
+      await jetstream(nc).publish(m.subject, m.data, { msgID: m.msgId });
+      await nc.close();
+      const client = new pg.Client({ connectionString: db.url });
+      await client.connect();
+      await waitFor(
+        async () => (await client.query(`SELECT 1 FROM sensor_events WHERE event_id = 'start-3'`)).rowCount === 1,
+        10_000,
+        'the event stored',
+      );
+      await client.end();
+    } finally {
+      expect(await stop(run.child)).toBe(0);
+    }
+  });
+
+  it('without DATABASE_URL: runs the embedded PostgreSQL in a data folder that survives restarts', async () => {
+    nats ??= await startNatsServer();
+    const dataDir = mkdtempSync(join(tmpdir(), 'wachtpost-data-'));
+    dirs.push(dataDir);
+    chmodSync(dataDir, 0o755); // PostgreSQL runs as the postgres user when we are root
+    const port = await freePort();
+    const env = { NATS_URL: nats.url, PORT: String(port), WACHTPOST_DATA_DIR: dataDir, DATABASE_URL: '' };
+    for (const round of [1, 2]) {
+      const run = start(env);
+      try {
+        await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).ok, 120_000, `readyz, start ${round}`);
+        expect(run.output()).toMatch(/database: {2}postgres:\/\/wachtpost:\*\*\*@127\.0\.0\.1:\d+\/wachtpost/);
+        if (round === 1) expect(run.output()).toContain('initialising the embedded PostgreSQL data folder');
+        else expect(run.output()).not.toContain('initialising the embedded PostgreSQL data folder');
+      } finally {
+        expect(await stop(run.child)).toBe(0);
+      }
+    }
+  });
+});
