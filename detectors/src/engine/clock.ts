@@ -1,0 +1,195 @@
+import { dget, dset, type Dict } from './dict';
+import { SECOND, maxOf, type EpochMs } from './time';
+
+type GapKind = 'silent' | 'fault';
+/** A time a sensor saw nothing: silent (declared offline) or reporting a fault. `to` is null while it lasts. */
+export type Gap = [from: EpochMs, to: EpochMs | null, kind: GapKind];
+
+export interface SensorClock {
+  /** Latest event or heartbeat time. */
+  last: EpochMs;
+  lastId: string | null;
+  intervalS: number;
+  /** Set when declared offline: the sensor no longer holds the watermark back. */
+  offlineSince: EpochMs | null;
+  /** Latest heartbeat applied; older heartbeats arriving later do not override it. */
+  heartbeatAt: EpochMs | null;
+  faultSince: EpochMs | null;
+  gaps: Gap[];
+}
+
+export interface ClockState {
+  sensors: Dict<SensorClock>;
+  /** Latest event time seen, or the runtime's clock when it advanced further. */
+  observedUntil: EpochMs | null;
+  watermark: EpochMs | null;
+  /**
+   * No live sensor can be overdue before this time (a lower bound, since sensors only get newer), so the
+   * per-event offline check is one comparison. Null forces a full scan.
+   */
+  offlineCheckAt: EpochMs | null;
+}
+
+export const emptyClock = (): ClockState => ({
+  sensors: {},
+  observedUntil: null,
+  watermark: null,
+  offlineCheckAt: null,
+});
+
+const MAX_GAPS = 50;
+
+function sensorClock(clock: ClockState, sensorId: string, t: EpochMs, intervalS: number): SensorClock {
+  let sensor = dget(clock.sensors, sensorId);
+  if (!sensor) {
+    sensor = {
+      last: t,
+      lastId: null,
+      intervalS,
+      offlineSince: null,
+      heartbeatAt: null,
+      faultSince: null,
+      gaps: [],
+    };
+    dset(clock.sensors, sensorId, sensor);
+    clock.offlineCheckAt = null;
+  }
+  return sensor;
+}
+
+/** Records that a sensor was heard at `t`; `returned` when it had been declared offline and is back. */
+export function observeSensor(
+  clock: ClockState,
+  sensorId: string,
+  t: EpochMs,
+  eventId: string,
+  intervalS: number,
+): { returned: boolean } {
+  clock.observedUntil = maxOf(clock.observedUntil, t);
+  const sensor = sensorClock(clock, sensorId, t, intervalS);
+  if (t < sensor.last || (t === sensor.last && sensor.lastId !== null)) return { returned: false };
+  sensor.last = t;
+  sensor.lastId = eventId;
+  if (sensor.offlineSince === null) return { returned: false };
+  sensor.offlineSince = null;
+  clock.offlineCheckAt = null;
+  closeGap(sensor, 'silent', t);
+  return { returned: true };
+}
+
+export type HeartbeatTransition = 'fault' | 'recovered' | null;
+
+/** Applies a heartbeat's status if it is the newest; says whether a fault started, repeated or ended. */
+export function observeHeartbeat(
+  clock: ClockState,
+  sensorId: string,
+  t: EpochMs,
+  status: 'ok' | 'degraded' | 'fault',
+  intervalS: number,
+): HeartbeatTransition {
+  const sensor = sensorClock(clock, sensorId, t, intervalS);
+  if (sensor.heartbeatAt !== null && t < sensor.heartbeatAt) return null;
+  sensor.heartbeatAt = t;
+  if (sensor.intervalS !== intervalS) clock.offlineCheckAt = null;
+  sensor.intervalS = intervalS;
+  if (status === 'fault') {
+    if (sensor.faultSince === null) {
+      sensor.faultSince = t;
+      pushGap(sensor, [t, null, 'fault']);
+    }
+    return 'fault';
+  }
+  if (sensor.faultSince === null) return null;
+  sensor.faultSince = null;
+  closeGap(sensor, 'fault', t);
+  return 'recovered';
+}
+
+/** Makes sensors the engine has not heard yet count as live from `at`, so one that never reports is caught. */
+export function expectSensor(clock: ClockState, sensorId: string, at: EpochMs, intervalS: number): void {
+  if (dget(clock.sensors, sensorId)) return;
+  sensorClock(clock, sensorId, at, intervalS);
+  clock.observedUntil = maxOf(clock.observedUntil, at);
+}
+
+export interface OfflineDeclaration {
+  sensorId: string;
+  since: EpochMs;
+  last: EpochMs;
+  lastId: string | null;
+  intervalS: number;
+}
+
+/**
+ * Declares offline every live sensor silent for `missed` intervals before `definite` (the newest time up
+ * to which every event has arrived). Strictly before: an event exactly at `definite` may still come.
+ */
+export function declareOffline(clock: ClockState, definite: EpochMs, missed: number): OfflineDeclaration[] {
+  if (clock.offlineCheckAt !== null && definite <= clock.offlineCheckAt) return [];
+  const declared: OfflineDeclaration[] = [];
+  let nextCheck: EpochMs | null = null;
+  for (const [sensorId, sensor] of Object.entries(clock.sensors)) {
+    if (sensor.offlineSince !== null) continue;
+    const since = sensor.last + missed * sensor.intervalS * SECOND;
+    if (since >= definite) {
+      nextCheck = nextCheck === null ? since : Math.min(nextCheck, since);
+      continue;
+    }
+    sensor.offlineSince = since;
+    pushGap(sensor, [since, null, 'silent']);
+    declared.push({ sensorId, since, last: sensor.last, lastId: sensor.lastId, intervalS: sensor.intervalS });
+  }
+  clock.offlineCheckAt = nextCheck ?? Number.MAX_SAFE_INTEGER;
+  return declared.sort((a, b) => a.since - b.since || (a.sensorId < b.sensorId ? -1 : 1));
+}
+
+/**
+ * The lane's watermark: the minimum over live sensors of their latest time, minus the allowed lateness,
+ * never moving backwards. A silent sensor holds it until declared offline; with no live sensor at all it
+ * follows the newest time seen.
+ */
+export function advanceWatermark(clock: ClockState, latenessMs: number): EpochMs | null {
+  let slowest: EpochMs | null = null;
+  for (const sensor of Object.values(clock.sensors)) {
+    if (sensor.offlineSince === null && (slowest === null || sensor.last < slowest)) slowest = sensor.last;
+  }
+  const base = slowest ?? clock.observedUntil;
+  if (base === null) return clock.watermark;
+  clock.watermark = maxOf(clock.watermark, base - latenessMs);
+  return clock.watermark;
+}
+
+/** Sensors among `sensorIds` that were offline or faulty at some time in [from, to]. */
+export function sensorsWithGaps(
+  clock: ClockState,
+  sensorIds: readonly string[],
+  from: EpochMs,
+  to: EpochMs,
+): string[] {
+  return sensorIds.filter((id) =>
+    (dget(clock.sensors, id)?.gaps ?? []).some(
+      ([gFrom, gTo]) => gFrom <= to && (gTo === null || gTo >= from),
+    ),
+  );
+}
+
+export function pruneGaps(clock: ClockState, before: EpochMs): void {
+  for (const sensor of Object.values(clock.sensors)) {
+    sensor.gaps = sensor.gaps.filter(([, to]) => to === null || to >= before);
+  }
+}
+
+function pushGap(sensor: SensorClock, gap: Gap): void {
+  sensor.gaps.push(gap);
+  if (sensor.gaps.length > MAX_GAPS) sensor.gaps.shift();
+}
+
+function closeGap(sensor: SensorClock, kind: GapKind, at: EpochMs): void {
+  for (let i = sensor.gaps.length - 1; i >= 0; i--) {
+    const gap = sensor.gaps[i]!;
+    if (gap[2] === kind && gap[1] === null) {
+      gap[1] = Math.max(at, gap[0]);
+      return;
+    }
+  }
+}

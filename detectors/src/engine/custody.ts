@@ -1,0 +1,91 @@
+import type { RosterEvent } from '@wachtpost/contracts';
+import { ddel, dget, dgetOrSet, dset, type Dict } from './dict';
+import { toMs, type EpochMs } from './time';
+
+/**
+ * One roster fact: from `at` (effectiveAt) the detainee is in `cellId` (null after release). Ordered by
+ * effective time, then by when it was recorded, so a later correction for the same instant wins and a
+ * back-dated one slots into the past.
+ */
+export type CustodyEntry = [
+  at: EpochMs,
+  cellId: string | null,
+  observedAt: EpochMs,
+  seq: number,
+  eventId: string,
+];
+
+export interface CustodyState {
+  detainees: Dict<CustodyEntry[]>;
+  /** Cell -> detainees with any entry for it (a superset; the timeline decides). */
+  cells: Dict<string[]>;
+}
+
+export const emptyCustody = (): CustodyState => ({ detainees: {}, cells: {} });
+
+function entryBefore(a: CustodyEntry, b: CustodyEntry): boolean {
+  if (a[0] !== b[0]) return a[0] < b[0];
+  if (a[2] !== b[2]) return a[2] < b[2];
+  if (a[3] !== b[3]) return a[3] < b[3];
+  return a[4] < b[4];
+}
+
+/**
+ * Adds a roster event to the detainee's timeline and returns the cells whose occupancy may have changed
+ * (every cell in that timeline), or null for a duplicate.
+ */
+export function applyRoster(custody: CustodyState, ev: RosterEvent): string[] | null {
+  const entry: CustodyEntry = [
+    toMs(ev.effectiveAt),
+    ev.action === 'release' ? null : (ev.cellId ?? null),
+    toMs(ev.observedAt),
+    ev.seq ?? 0,
+    ev.eventId,
+  ];
+  const timeline = dgetOrSet(custody.detainees, ev.detaineeId, () => []);
+  if (timeline.some((e) => e[4] === ev.eventId)) return null;
+  let i = timeline.length;
+  while (i > 0 && entryBefore(entry, timeline[i - 1]!)) i--;
+  timeline.splice(i, 0, entry);
+  if (entry[1] !== null) {
+    const residents = dgetOrSet(custody.cells, entry[1], () => []);
+    if (!residents.includes(ev.detaineeId)) residents.push(ev.detaineeId);
+  }
+  return [...new Set(timeline.flatMap((e) => (e[1] === null ? [] : [e[1]])))];
+}
+
+/** The detainee's cell at `t` as the roster now knows it, or null. */
+export function cellAt(custody: CustodyState, detaineeId: string, t: EpochMs): string | null {
+  const timeline = dget(custody.detainees, detaineeId);
+  if (!timeline) return null;
+  for (let i = timeline.length - 1; i >= 0; i--) {
+    const entry = timeline[i]!;
+    if (entry[0] <= t) return entry[1];
+  }
+  return null;
+}
+
+export function detaineesIn(custody: CustodyState, cellId: string, t: EpochMs): string[] {
+  return (dget(custody.cells, cellId) ?? []).filter((d) => cellAt(custody, d, t) === cellId).sort();
+}
+
+/** Drops history before `before`, keeping for each detainee the entry that still holds at `before`. */
+export function pruneCustody(custody: CustodyState, before: EpochMs): void {
+  const cells: Dict<string[]> = {};
+  for (const [detaineeId, timeline] of Object.entries(custody.detainees)) {
+    let firstKept = 0;
+    while (firstKept + 1 < timeline.length && timeline[firstKept + 1]![0] <= before) firstKept++;
+    const kept = timeline.slice(firstKept);
+    if (kept.length === 1 && kept[0]![1] === null && kept[0]![0] <= before) {
+      ddel(custody.detainees, detaineeId);
+      continue;
+    }
+    dset(custody.detainees, detaineeId, kept);
+    for (const entry of kept) {
+      if (entry[1] === null) continue;
+      const residents = dgetOrSet(cells, entry[1], () => []);
+      if (!residents.includes(detaineeId)) residents.push(detaineeId);
+    }
+  }
+  custody.cells = cells;
+}

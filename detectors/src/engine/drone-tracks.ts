@@ -1,0 +1,167 @@
+import { distanceM, type DroneEvent, type LatLon } from '@wachtpost/contracts';
+import { ddel, dget, dset, type Dict } from './dict';
+import type { Place, SiteView } from './site-view';
+import { SECOND, type EpochMs } from './time';
+
+/** One position of a track: time, place, height, speed (reported or derived), event, over a yard or wing. */
+export type TrackPoint = [
+  t: EpochMs,
+  lat: number,
+  lon: number,
+  altM: number | null,
+  speedMps: number | null,
+  eventId: string,
+  overTarget: 0 | 1,
+];
+
+export interface Track {
+  sensorId: string;
+  /** The incident the track belongs to once it entered the airspace. */
+  incident: string | null;
+  points: TrackPoint[];
+  lastAt: EpochMs;
+}
+
+/** Tracks from one or more sensors that are the same drone: one alert. */
+export interface Incident {
+  firstAt: EpochMs;
+  lastAt: EpochMs;
+  tracks: string[];
+  /** Recent positions for fusing other sensors' tracks into this incident. */
+  recent: [t: EpochMs, lat: number, lon: number][];
+}
+
+export interface DroneState {
+  tracks: Dict<Track>;
+  incidents: Dict<Incident>;
+}
+
+export const emptyDrones = (): DroneState => ({ tracks: {}, incidents: {} });
+
+export interface FusionParams {
+  fusionWindowS: number;
+  fusionDistanceM: number;
+}
+
+export interface DroneObservation {
+  trackKey: string;
+  track: Track;
+  incidentKey: string | null;
+  /** The event's position as a point, or null for bearing-only reports. */
+  point: TrackPoint | null;
+  place: Place | null;
+}
+
+const MAX_POINTS = 300;
+const MAX_RECENT = 100;
+
+export const trackKeyOf = (ev: DroneEvent) => `${ev.sensorId}/${ev.trackId}`;
+
+export function isOverTarget(place: Place): boolean {
+  return place.yardId !== undefined || place.wingId !== undefined;
+}
+
+/**
+ * Adds one drone report to its track and, once the track is in the airspace, to an incident: an existing
+ * one when another track was within the fusion window and distance, else a new one named after the track.
+ */
+export function observeDrone(
+  state: DroneState,
+  view: SiteView,
+  fusion: FusionParams,
+  ev: DroneEvent,
+  t: EpochMs,
+): DroneObservation {
+  const trackKey = trackKeyOf(ev);
+  let track = dget(state.tracks, trackKey);
+  if (!track) {
+    track = { sensorId: ev.sensorId, incident: null, points: [], lastAt: t };
+    dset(state.tracks, trackKey, track);
+  }
+  track.lastAt = Math.max(track.lastAt, t);
+  let point: TrackPoint | null = null;
+  let place: Place | null = null;
+  if (ev.position) {
+    const latLon: LatLon = [ev.position.lat, ev.position.lon];
+    place = view.place(latLon);
+    point = insertPoint(track, ev, t, latLon, place);
+    if (!track.incident && place.inAirspace) track.incident = joinOrOpen(state, fusion, trackKey, t, latLon);
+  }
+  const incidentKey = track.incident;
+  if (incidentKey) {
+    const incident = dget(state.incidents, incidentKey);
+    if (incident) {
+      incident.firstAt = Math.min(incident.firstAt, t);
+      incident.lastAt = Math.max(incident.lastAt, t);
+      if (point) {
+        incident.recent.push([t, point[1], point[2]]);
+        if (incident.recent.length > MAX_RECENT) incident.recent.shift();
+      }
+    }
+  }
+  return { trackKey, track, incidentKey, point, place };
+}
+
+function insertPoint(track: Track, ev: DroneEvent, t: EpochMs, [lat, lon]: LatLon, place: Place): TrackPoint {
+  const points = track.points;
+  let i = points.length;
+  while (i > 0 && points[i - 1]![0] > t) i--;
+  const previous = points[i - 1];
+  // RF and radar sensors often leave speed out; derive it from the previous position when they do.
+  const derived =
+    previous && t > previous[0]
+      ? distanceM([previous[1], previous[2]], [lat, lon]) / ((t - previous[0]) / SECOND)
+      : null;
+  const point: TrackPoint = [
+    t,
+    lat,
+    lon,
+    ev.position?.altM ?? null,
+    ev.groundSpeedMps ?? derived,
+    ev.eventId,
+    isOverTarget(place) ? 1 : 0,
+  ];
+  if (!points.some((p) => p[5] === ev.eventId)) {
+    points.splice(i, 0, point);
+    if (points.length > MAX_POINTS) points.shift();
+  }
+  return point;
+}
+
+function joinOrOpen(
+  state: DroneState,
+  fusion: FusionParams,
+  trackKey: string,
+  t: EpochMs,
+  at: LatLon,
+): string {
+  const windowMs = fusion.fusionWindowS * SECOND;
+  const candidates = Object.keys(state.incidents).sort();
+  for (const key of candidates) {
+    const incident = state.incidents[key]!;
+    const close = incident.recent.some(
+      ([pt, lat, lon]) => Math.abs(pt - t) <= windowMs && distanceM([lat, lon], at) <= fusion.fusionDistanceM,
+    );
+    if (close) {
+      incident.tracks.push(trackKey);
+      return key;
+    }
+  }
+  const existing = dget(state.incidents, trackKey);
+  if (existing) {
+    if (!existing.tracks.includes(trackKey)) existing.tracks.push(trackKey);
+    return trackKey;
+  }
+  dset(state.incidents, trackKey, { firstAt: t, lastAt: t, tracks: [trackKey], recent: [] });
+  return trackKey;
+}
+
+/** Forgets tracks and incidents quiet since before `before`. */
+export function pruneDrones(state: DroneState, before: EpochMs): void {
+  for (const [key, track] of Object.entries(state.tracks)) {
+    if (track.lastAt < before) ddel(state.tracks, key);
+  }
+  for (const [key, incident] of Object.entries(state.incidents)) {
+    if (incident.lastAt < before) ddel(state.incidents, key);
+  }
+}

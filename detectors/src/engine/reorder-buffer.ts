@@ -1,0 +1,31 @@
+import type { GsmEvent, RosterEvent, SearchEvent } from '@wachtpost/contracts';
+import { compareOrder, toMs, type OrderKey } from './time';
+
+/** Events the windowed rules consume in event-time order. */
+export type OrderedEvent = GsmEvent | SearchEvent | RosterEvent;
+
+export interface Pending extends OrderKey {
+  event: OrderedEvent;
+}
+
+export function pendingOf(event: OrderedEvent): Pending {
+  return {
+    t: toMs(event.observedAt),
+    seq: event.seq ?? 0,
+    sensorId: event.sensorId,
+    eventId: event.eventId,
+    event,
+  };
+}
+
+/**
+ * Inserts in order; arrivals are nearly sorted, so the search starts at the end. The order key includes
+ * the event id, so a redelivery the dedupe horizon no longer remembers is still caught here.
+ */
+export function insertPending(buffer: Pending[], item: Pending): boolean {
+  let i = buffer.length;
+  while (i > 0 && compareOrder(buffer[i - 1]!, item) > 0) i--;
+  if (i > 0 && compareOrder(buffer[i - 1]!, item) === 0) return false;
+  buffer.splice(i, 0, item);
+  return true;
+}

@@ -1,0 +1,147 @@
+import type { GsmEvent, LatLon } from '@wachtpost/contracts';
+import { lastActivity } from '../engine/activity-log';
+import { currentRecord } from '../engine/alert-book';
+import type { RuleContext } from '../engine/context';
+import { dget, dgetOrSet, dset, ddel, type Dict } from '../engine/dict';
+import { DAY, HOUR, toIso, type EpochMs } from '../engine/time';
+
+/**
+ * contraband-delivery (critical): a drone incursion over or near wing W is followed within `windowH` by
+ * GSM activity in W from a zone with no activity in the previous `quietDays` days, or by a device key new
+ * to W in that time. One alert per wing; later activity in the zones it names updates it.
+ */
+export interface ContrabandDeliveryParams {
+  windowH: number;
+  quietDays: number;
+  /** "Near": a drone within this distance of a wing's footprint, or over a yard the wing uses. */
+  nearM: number;
+}
+
+export const CONTRABAND_DELIVERY_DEFAULTS: ContrabandDeliveryParams = {
+  windowH: 2,
+  quietDays: 7,
+  nearM: 100,
+};
+
+const RULE = 'contraband-delivery';
+
+/** A drone's presence over or near one wing: first and last time, and the first report as evidence. */
+interface Incursion {
+  incident: string;
+  t0: EpochMs;
+  id0: string;
+  sensor0: string;
+  t1: EpochMs;
+}
+
+export interface ContrabandState {
+  /** Wing -> incursions over or near it. */
+  incursions: Dict<Incursion[]>;
+  /** Wing -> device key -> last time seen in the wing. */
+  deviceKeys: Dict<Dict<EpochMs>>;
+}
+
+export const emptyContraband = (): ContrabandState => ({ incursions: {}, deviceKeys: {} });
+
+/**
+ * Notes a drone position in the airspace as it arrives. Keeping only the first and last time per
+ * incident and wing makes the record the same whatever order the reports came in.
+ */
+export function recordIncursion(
+  ctx: RuleContext,
+  incident: string,
+  at: LatLon,
+  t: EpochMs,
+  eventId: string,
+  sensorId: string,
+): void {
+  const state = ctx.lane.contraband;
+  for (const wing of ctx.view.wingsNear(at, ctx.params[RULE].nearM)) {
+    const list = dgetOrSet(state.incursions, wing, () => []);
+    const known = list.find((i) => i.incident === incident);
+    if (!known) {
+      list.push({ incident, t0: t, id0: eventId, sensor0: sensorId, t1: t });
+      continue;
+    }
+    if (t < known.t0 || (t === known.t0 && eventId < known.id0)) {
+      known.t0 = t;
+      known.id0 = eventId;
+      known.sensor0 = sensorId;
+    }
+    known.t1 = Math.max(known.t1, t);
+  }
+}
+
+/** The earliest incursion over or near the wing that GSM activity at `t` follows within the window. */
+function incursionBefore(
+  state: ContrabandState,
+  wing: string,
+  t: EpochMs,
+  windowMs: number,
+): Incursion | undefined {
+  let best: Incursion | undefined;
+  for (const i of dget(state.incursions, wing) ?? []) {
+    if (i.t0 > t || i.t1 + windowMs < t) continue;
+    if (!best || i.t0 < best.t0 || (i.t0 === best.t0 && i.id0 < best.id0)) best = i;
+  }
+  return best;
+}
+
+export function onGsm(ctx: RuleContext, ev: GsmEvent, t: EpochMs): void {
+  const p = ctx.params[RULE];
+  const state = ctx.lane.contraband;
+  const quietMs = p.quietDays * DAY;
+  const last = lastActivity(ctx.lane.activity, ev.zoneId);
+  const quietZone = last === null || last < t - quietMs;
+  const isCell = ctx.view.isCell(ev.zoneId);
+  for (const wing of ctx.view.wingsOfZone(ev.zoneId)) {
+    const keys = dgetOrSet(state.deviceKeys, wing, (): Dict<EpochMs> => ({}));
+    const seen = ev.deviceKey === undefined ? undefined : dget(keys, ev.deviceKey);
+    const newDevice = ev.deviceKey !== undefined && (seen === undefined || seen < t - quietMs);
+    if (ev.deviceKey !== undefined) dset(keys, ev.deviceKey, Math.max(seen ?? t, t));
+    const incursion = incursionBefore(state, wing, t, p.windowH * HOUR);
+    if (!incursion) continue;
+    const open = currentRecord(ctx.bc, RULE, wing);
+    const follows =
+      open !== undefined && open.alert.status !== 'resolved' && open.fits.includes(`z:${ev.zoneId}`);
+    if (!quietZone && !newDevice && !follows) continue;
+    const why = quietZone
+      ? `a zone quiet for ${p.quietDays} days`
+      : newDevice
+        ? `a device new to the wing in ${p.quietDays} days`
+        : 'a zone already named';
+    const wingName = ctx.view.describeWing(wing);
+    ctx.raise({
+      rule: RULE,
+      key: wing,
+      at: t,
+      severity: 'critical',
+      title: `Possible contraband delivery on ${wingName}`,
+      summary:
+        `Drone over or near ${wingName} from ${toIso(incursion.t0)}, then GSM activity in ${ev.zoneId} at ` +
+        `${toIso(t)} from ${why}.`,
+      wingId: wing,
+      cellIds: isCell ? [ev.zoneId] : [],
+      custody: isCell ? [[ev.zoneId, t]] : [],
+      sensorIds: [incursion.sensor0, ev.sensorId],
+      evidence: [
+        [incursion.t0, incursion.id0],
+        [t, ev.eventId],
+      ],
+      fits: [`z:${ev.zoneId}`],
+      // "Quiet" means nothing was heard; with a sensor down that may be blindness, not quiet.
+      incomplete: quietZone ? ctx.gaps(ev.zoneId, t - quietMs, t) : [],
+    });
+  }
+}
+
+export function pruneContraband(state: ContrabandState, before: EpochMs, p: ContrabandDeliveryParams): void {
+  for (const [wing, list] of Object.entries(state.incursions)) {
+    const kept = list.filter((i) => i.t1 + p.windowH * HOUR >= before);
+    if (kept.length === 0) ddel(state.incursions, wing);
+    else dset(state.incursions, wing, kept);
+  }
+  for (const keys of Object.values(state.deviceKeys)) {
+    for (const [key, seen] of Object.entries(keys)) if (seen < before - p.quietDays * DAY) ddel(keys, key);
+  }
+}

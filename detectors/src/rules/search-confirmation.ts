@@ -1,0 +1,31 @@
+import type { SearchEvent } from '@wachtpost/contracts';
+import { activeRecords, resolveRecord } from '../engine/alert-book';
+import type { RuleContext } from '../engine/context';
+import { toMs } from '../engine/time';
+import { CONFIRMABLE_RULES } from './rule-ids';
+import { foundDevice } from './search-missed';
+
+/**
+ * Closes the loop from detection to search: a search that finds a phone or SIM in cell C resolves the
+ * open contraband-delivery, persistent-phone and phone-follows-detainee alerts on C as confirmed. The
+ * outcome travels with the change so the runtime can store it for precision statistics. Alerts that
+ * started after the search ended are about something else and stay open.
+ */
+export function onSearch(ctx: RuleContext, ev: SearchEvent): void {
+  const endedAt = toMs(ev.endedAt);
+  const at = toMs(ev.observedAt);
+  const cells = [...new Set(ev.findings.map((f) => f.cellId))].filter((c) => foundDevice(ev, c)).sort();
+  for (const cell of cells) {
+    const confirmed = activeRecords(ctx.bc)
+      .filter((r) => CONFIRMABLE_RULES.has(r.rule) && r.alert.cellIds.includes(cell) && r.firstMs <= endedAt)
+      .sort((a, b) => (a.id < b.id ? -1 : 1));
+    for (const rec of confirmed) {
+      resolveRecord(ctx.bc, rec, at, {
+        result: 'confirmed',
+        searchId: ev.searchId,
+        eventId: ev.eventId,
+        cellId: cell,
+      });
+    }
+  }
+}
