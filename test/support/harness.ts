@@ -74,6 +74,13 @@ export async function startIngestHarness(): Promise<IngestHarness> {
   const js = jetstream(nc);
   const workers: { worker: IngestWorker; pool: Pool }[] = [];
 
+  const stopWorkers = async () => {
+    for (const { worker, pool: p } of workers.splice(0)) {
+      await worker.stop();
+      await p.end();
+    }
+  };
+
   return {
     nats,
     db,
@@ -106,12 +113,7 @@ export async function startIngestHarness(): Promise<IngestHarness> {
       workers.push({ worker, pool: workerPool });
       return { worker, registry, pool: workerPool };
     },
-    async stopWorkers() {
-      for (const { worker, pool: p } of workers.splice(0)) {
-        await worker.stop();
-        await p.end();
-      }
-    },
+    stopWorkers,
     async counts() {
       const events = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM sensor_events');
       const rejected = await pool.query<{ reason: string; n: number }>(
@@ -123,7 +125,7 @@ export async function startIngestHarness(): Promise<IngestHarness> {
       };
     },
     async close() {
-      await this.stopWorkers().catch(() => undefined);
+      await stopWorkers().catch(() => undefined);
       await nc.close().catch(() => undefined);
       await pool.end().catch(() => undefined);
       await nats.stop();

@@ -1,0 +1,15 @@
+import { ingestBench } from './ingest';
+import { ingestLagBench } from './ingest-lag';
+
+export interface BenchOptions {
+  events?: number;
+  durationS?: number;
+  rate?: number;
+}
+
+export interface Benchmark {
+  name: string;
+  run(options: BenchOptions): Promise<Record<string, unknown>[]>;
+}
+
+export const benchmarks: Benchmark[] = [ingestBench, ingestLagBench];
