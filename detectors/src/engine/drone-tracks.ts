@@ -49,6 +49,7 @@ export interface DroneObservation {
   incidentKey: string | null;
   /** The event's position as a point, or null for bearing-only reports. */
   point: TrackPoint | null;
+  /** Where the point is; for a bearing-only report, where the track was last placed. */
   place: Place | null;
 }
 
@@ -86,6 +87,10 @@ export function observeDrone(
     place = view.place(latLon);
     point = insertPoint(track, ev, t, latLon, place);
     if (!track.incident && place.inAirspace) track.incident = joinOrOpen(state, fusion, trackKey, t, latLon);
+  } else {
+    // Bearing-only reports keep the alert over the place the track was last seen.
+    const latest = track.points.at(-1);
+    if (latest) place = view.place([latest[1], latest[2]]);
   }
   const incidentKey = track.incident;
   if (incidentKey) {

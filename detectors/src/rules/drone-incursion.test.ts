@@ -1,0 +1,120 @@
+import { describe, expect, it } from 'vitest';
+import { SPOTS, drone, harness } from '../testing/fixtures';
+
+describe('drone-incursion', () => {
+  it('fires on the first report inside the airspace, without waiting for a watermark', () => {
+    const h = harness();
+    const changes = h.run([drone('d1', '2026-06-01T22:00:00.000Z', 'T1', SPOTS.overA)], {
+      heartbeatEveryMin: 0,
+    });
+    const opened = changes.filter((c) => c.alert.rule === 'drone-incursion');
+    expect(opened).toHaveLength(1);
+    expect(opened[0]).toMatchObject({
+      change: 'opened',
+      alert: {
+        alertId: 'pi-test:drone-incursion:radar-1/T1',
+        rev: 1,
+        severity: 'high',
+        status: 'open',
+        wingId: 'a',
+        title: 'Drone incursion over Afdeling A',
+        evidence: ['d1'],
+        firstEventAt: '2026-06-01T22:00:00.000Z',
+        exercise: false,
+      },
+    });
+  });
+
+  it.each([
+    { name: 'outside the airspace', where: SPOTS.outside, fires: false },
+    { name: 'bearing only, never placed', where: null, fires: false },
+    { name: 'over open ground in the airspace', where: SPOTS.openGround, fires: true },
+  ])('$name: fires=$fires', ({ where, fires }) => {
+    const h = harness();
+    h.run([drone('d1', '2026-06-01T22:00:00.000Z', 'T1', where)]);
+    expect(h.alerts('drone-incursion')).toHaveLength(fires ? 1 : 0);
+  });
+
+  it('ignores controllers: their position is the pilot', () => {
+    const h = harness();
+    h.run([drone('d1', '2026-06-01T22:00:00.000Z', 'T1', SPOTS.overA, { category: 'controller' })]);
+    expect(h.alerts('drone-incursion')).toHaveLength(0);
+  });
+
+  it('follows the track: later reports update count and the wing under it', () => {
+    const h = harness();
+    h.run([
+      drone('d1', '2026-06-01T22:00:00.000Z', 'T1', SPOTS.outside),
+      drone('d2', '2026-06-01T22:00:05.000Z', 'T1', SPOTS.overA),
+      drone('d3', '2026-06-01T22:00:20.000Z', 'T1', SPOTS.overB),
+      drone('d4', '2026-06-01T22:00:40.000Z', 'T1', null),
+    ]);
+    const [alert] = h.alerts('drone-incursion');
+    expect(alert).toMatchObject({
+      wingId: 'b',
+      count: 3,
+      evidence: ['d2', 'd3', 'd4'],
+      title: 'Drone incursion over Afdeling B',
+    });
+  });
+
+  it.each([
+    { name: 'within 30 s and 200 m: one incident', dt: 25, where: { lat: 51.6621, lon: 5.2872 }, alerts: 1 },
+    { name: 'at exactly 30 s: one incident', dt: 30, where: { lat: 51.6621, lon: 5.2872 }, alerts: 1 },
+    { name: 'after 31 s: two incidents', dt: 31, where: { lat: 51.6621, lon: 5.2872 }, alerts: 2 },
+    { name: 'more than 200 m apart: two incidents', dt: 5, where: SPOTS.overE, alerts: 2 },
+  ])('fuses tracks from several sensors: $name', ({ dt, where, alerts }) => {
+    const h = harness();
+    const second = new Date(Date.parse('2026-06-01T22:00:00.000Z') + dt * 1000).toISOString();
+    h.run([
+      drone('d1', '2026-06-01T22:00:00.000Z', 'T1', SPOTS.overA),
+      drone('r1', second, 'X9', where, { sensorId: 'rf-1', detection: 'rf' }),
+    ]);
+    const found = h.alerts('drone-incursion');
+    expect(found).toHaveLength(alerts);
+    if (alerts === 1) expect(found[0]!.sensorIds).toEqual(['radar-1', 'rf-1']);
+  });
+
+  it('a report arriving out of order still joins its track and keeps evidence in time order', () => {
+    const h = harness();
+    h.run([
+      drone('d2', '2026-06-01T22:00:10.000Z', 'T1', SPOTS.overA),
+      drone('d1', '2026-06-01T22:00:00.000Z', 'T1', SPOTS.overA),
+    ]);
+    const [alert] = h.alerts('drone-incursion');
+    expect(alert).toMatchObject({
+      count: 2,
+      evidence: ['d1', 'd2'],
+      firstEventAt: '2026-06-01T22:00:00.000Z',
+    });
+  });
+
+  it('coalesces rapid repeats: at most one published update per 10 s of event time', () => {
+    const h = harness();
+    const reports = Array.from({ length: 30 }, (_, i) =>
+      drone(
+        `d${i}`,
+        new Date(Date.parse('2026-06-01T22:00:00.000Z') + i * 1000).toISOString(),
+        'T1',
+        SPOTS.overA,
+      ),
+    );
+    const changes = h
+      .run(reports, { heartbeatEveryMin: 0, flush: false })
+      .filter((c) => c.alert.rule === 'drone-incursion');
+    expect(changes.length).toBeLessThanOrEqual(4);
+    expect(h.engine.flush(h.state).changes.at(-1)?.alert.count ?? changes.at(-1)!.alert.count).toBe(30);
+  });
+
+  it('a new incident after the gap opens a new alert for a new track', () => {
+    const h = harness();
+    h.run([
+      drone('d1', '2026-06-01T22:00:00.000Z', 'T1', SPOTS.overA),
+      drone('d2', '2026-06-01T22:30:00.000Z', 'T2', SPOTS.overA),
+    ]);
+    expect(h.alerts('drone-incursion').map((a) => a.alertId)).toEqual([
+      'pi-test:drone-incursion:radar-1/T1',
+      'pi-test:drone-incursion:radar-1/T2',
+    ]);
+  });
+});
