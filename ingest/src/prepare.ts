@@ -40,7 +40,10 @@ export interface PreparedBatch {
 }
 
 /** Where an event happened, for the columns analysts filter on. */
-export function placeOf(event: SensorEvent, site: SiteIndex): { wingId: string | null; zoneId: string | null } {
+export function placeOf(
+  event: SensorEvent,
+  site: SiteIndex,
+): { wingId: string | null; zoneId: string | null } {
   const wingOfZone = (zoneId: string) => {
     const wings = site.zones.get(zoneId)?.wingIds ?? [];
     return wings.length === 1 ? wings[0]! : null;
@@ -60,7 +63,10 @@ export function placeOf(event: SensorEvent, site: SiteIndex): { wingId: string |
     case 'drone': {
       if (!event.position) return { zoneId: null, wingId: null };
       const where = locate(site, [event.position.lat, event.position.lon]);
-      return { zoneId: where.zoneId ?? null, wingId: where.wingId ?? (where.zoneId ? wingOfZone(where.zoneId) : null) };
+      return {
+        zoneId: where.zoneId ?? null,
+        wingId: where.wingId ?? (where.zoneId ? wingOfZone(where.zoneId) : null),
+      };
     }
     case 'heartbeat':
       return { zoneId: null, wingId: null };
@@ -92,7 +98,12 @@ export function prepareBatch(messages: readonly RawMessage[], ctx: ValidationCon
     }
     seen.add(verdict.event.eventId);
     const site = ctx.sites.get(verdict.event.siteId)!;
-    accepted.push({ event: verdict.event, ...placeOf(verdict.event, site), streamSeq: message.streamSeq, message });
+    accepted.push({
+      event: verdict.event,
+      ...placeOf(verdict.event, site),
+      streamSeq: message.streamSeq,
+      message,
+    });
   }
   return { accepted, rejected, duplicatesInBatch };
 }

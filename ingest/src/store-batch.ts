@@ -33,10 +33,18 @@ const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
  * exponential backoff and never gives up; when it refuses the rows, splits the batch until the one refused
  * row is found and stores it as rejected. Parts already committed are never written again, so counts stay exact.
  */
-export async function storeBatch(batch: PreparedBatch, insert: InsertFn, options: StoreOptions): Promise<StoreOutcome> {
+export async function storeBatch(
+  batch: PreparedBatch,
+  insert: InsertFn,
+  options: StoreOptions,
+): Promise<StoreOutcome> {
   const sleep = options.sleep ?? defaultSleep;
   const maxBackoffMs = options.maxBackoffMs ?? 5000;
-  const outcome: StoreOutcome = { stored: [], duplicates: batch.duplicatesInBatch, rejectedByReason: new Map() };
+  const outcome: StoreOutcome = {
+    stored: [],
+    duplicates: batch.duplicatesInBatch,
+    rejectedByReason: new Map(),
+  };
 
   const attempt = async (accepted: AcceptedRow[], rejected: RejectedRow[]): Promise<void> => {
     for (let tries = 1; ; tries++) {

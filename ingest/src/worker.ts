@@ -50,7 +50,9 @@ export class IngestWorker {
       this.options.stream ?? SENSORS_STREAM,
       this.options.consumer ?? INGEST_CONSUMER,
     );
-    this.messages = await consumer.consume({ max_messages: this.options.batchSize * (this.options.maxInFlight + 1) });
+    this.messages = await consumer.consume({
+      max_messages: this.options.batchSize * (this.options.maxInFlight + 1),
+    });
     this.loop = this.receive(this.messages);
   }
 
@@ -99,7 +101,10 @@ export class IngestWorker {
       onRetry: (err, attempt, delayMs) => {
         this.lastError = (err as Error).message;
         this.metrics.retries.inc();
-        log.warn({ err: (err as Error).message, attempt, delayMs, batch: batch.length }, 'batch write failed; retrying');
+        log.warn(
+          { err: (err as Error).message, attempt, delayMs, batch: batch.length },
+          'batch write failed; retrying',
+        );
         // Keep the messages ours while we wait, instead of letting JetStream redeliver them elsewhere.
         if (Date.now() - lastWorking > this.options.ackWaitMs / 3) {
           for (const m of batch) m.working();

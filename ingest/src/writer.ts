@@ -9,7 +9,8 @@ export interface InsertResult {
   rejectedByReason: Map<string, number>;
 }
 
-const COLUMNS = 'event_id, site_id, kind, sensor_id, observed_at, seq, exercise, wing_id, zone_id, stream_seq, body';
+const COLUMNS =
+  'event_id, site_id, kind, sensor_id, observed_at, seq, exercise, wing_id, zone_id, stream_seq, body';
 
 // Used when COPY meets a stored eventId (a redelivery, a gateway retry outside the NATS duplicate window).
 const INSERT_ACCEPTED = `
@@ -32,7 +33,18 @@ const UNIQUE_VIOLATION = '23505';
 
 function columnsOf(row: AcceptedRow) {
   const e = row.event;
-  return [e.eventId, e.siteId, e.kind, e.sensorId, e.observedAt, e.seq ?? null, e.exercise, row.wingId, row.zoneId, row.streamSeq];
+  return [
+    e.eventId,
+    e.siteId,
+    e.kind,
+    e.sensorId,
+    e.observedAt,
+    e.seq ?? null,
+    e.exercise,
+    row.wingId,
+    row.zoneId,
+    row.streamSeq,
+  ];
 }
 
 /**
@@ -95,11 +107,17 @@ async function insertRejected(client: PoolClient, rows: RejectedRow[]): Promise<
  * Each statement is atomic and idempotent on its own (eventId; stream sequence and bytes for rejections), so
  * a retry after a failure between them stores nothing twice.
  */
-export async function insertRows(pool: Pool, accepted: AcceptedRow[], rejected: RejectedRow[]): Promise<InsertResult> {
+export async function insertRows(
+  pool: Pool,
+  accepted: AcceptedRow[],
+  rejected: RejectedRow[],
+): Promise<InsertResult> {
   const client = await pool.connect();
   let broken: Error | undefined;
   try {
-    const rejectedByReason = rejected.length ? await insertRejected(client, rejected) : new Map<string, number>();
+    const rejectedByReason = rejected.length
+      ? await insertRejected(client, rejected)
+      : new Map<string, number>();
     let inserted = new Set<string>();
     if (accepted.length) {
       try {

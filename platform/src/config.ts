@@ -69,7 +69,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       duplicateWindowMs: e.SENSORS_DUPLICATE_WINDOW_S * 1000,
       ackWaitMs: e.SENSORS_ACK_WAIT_S * 1000,
     },
-    ingest: { batchSize: e.INGEST_BATCH_SIZE, batchWaitMs: e.INGEST_BATCH_WAIT_MS, maxInFlight: e.INGEST_MAX_IN_FLIGHT },
+    ingest: {
+      batchSize: e.INGEST_BATCH_SIZE,
+      batchWaitMs: e.INGEST_BATCH_WAIT_MS,
+      maxInFlight: e.INGEST_MAX_IN_FLIGHT,
+    },
     pgPoolSize: e.PG_POOL_SIZE,
   };
 }

@@ -8,7 +8,11 @@ import type { Logger } from './logger';
 export type Pool = pg.Pool;
 
 export function createPool(config: Pick<Config, 'pgPoolSize'>, databaseUrl: string, log: Logger): pg.Pool {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: config.pgPoolSize, connectionTimeoutMillis: 5000 });
+  const pool = new pg.Pool({
+    connectionString: databaseUrl,
+    max: config.pgPoolSize,
+    connectionTimeoutMillis: 5000,
+  });
   // An idle client losing its server (restart, failover) must not crash the process.
   pool.on('error', (err) => log.warn({ err }, 'idle database connection failed'));
   return pool;

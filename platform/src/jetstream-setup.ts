@@ -60,7 +60,11 @@ const durable = (name: string, description: string, ackWaitMs: number): Partial<
 /** Durable consumers on SENSORS; workers send `working()` while they retry, so ack wait bounds crash recovery only. */
 export function sensorConsumers(config: Pick<Config, 'sensors'>): Partial<ConsumerConfig>[] {
   return [
-    durable(INGEST_CONSUMER, 'ingest workers: validate and store every sensor event', config.sensors.ackWaitMs),
+    durable(
+      INGEST_CONSUMER,
+      'ingest workers: validate and store every sensor event',
+      config.sensors.ackWaitMs,
+    ),
     durable(DETECTORS_CONSUMER, 'detectors: correlate sensor events into alerts', config.sensors.ackWaitMs),
   ];
 }

@@ -5,7 +5,11 @@ import type { Logger } from './logger';
 export type { NatsConnection };
 
 /** Connects with unlimited reconnects: a NATS restart must never end a service, only pause it. */
-export async function connectNats(config: Pick<Config, 'nats'>, log: Logger, name: string): Promise<NatsConnection> {
+export async function connectNats(
+  config: Pick<Config, 'nats'>,
+  log: Logger,
+  name: string,
+): Promise<NatsConnection> {
   const url = config.nats.url ?? 'nats://127.0.0.1:4222';
   const nc = await connect({
     servers: url.split(','),

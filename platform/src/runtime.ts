@@ -30,7 +30,9 @@ export interface RunningSystem {
 const withTimeout = <T>(promise: Promise<T>, ms: number, what: string) =>
   Promise.race([
     promise,
-    new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${what} did not answer in ${ms} ms`)), ms)),
+    new Promise<never>((_, reject) =>
+      setTimeout(() => reject(new Error(`${what} did not answer in ${ms} ms`)), ms),
+    ),
   ]);
 
 /**
@@ -39,12 +41,17 @@ const withTimeout = <T>(promise: Promise<T>, ms: number, what: string) =>
  */
 export async function runServices(services: Service[], options: RunOptions): Promise<RunningSystem> {
   const { config, log } = options;
-  if (!config.databaseUrl) throw new Error('DATABASE_URL is not set (pnpm start provides an embedded default)');
+  if (!config.databaseUrl)
+    throw new Error('DATABASE_URL is not set (pnpm start provides an embedded default)');
   const sites = loadSites(config.sitesPath);
   log.info({ sites: [...sites.keys()], from: config.sitesPath }, 'site models loaded');
 
   if (options.setup) await migrate(config.databaseUrl, log);
-  const nc = await connectNats(config, log, `wachtpost-${services.map((s) => s.name).join('+') || 'runtime'}`);
+  const nc = await connectNats(
+    config,
+    log,
+    `wachtpost-${services.map((s) => s.name).join('+') || 'runtime'}`,
+  );
   if (options.setup) await provisionJetStream(nc, config, log);
   const pool = createPool(config, config.databaseUrl, log);
   const registry = createRegistry();
@@ -82,7 +89,8 @@ export async function runServices(services: Service[], options: RunOptions): Pro
     await nc.drain().catch((err: unknown) => log.warn({ err }, 'NATS drain failed'));
     await pool.end().catch((err: unknown) => log.warn({ err }, 'pool end failed'));
     await http.close();
-    for (const close of options.onShutdown ?? []) await close().catch((err: unknown) => log.warn({ err }, 'close failed'));
+    for (const close of options.onShutdown ?? [])
+      await close().catch((err: unknown) => log.warn({ err }, 'close failed'));
     log.info('stopped');
   };
 

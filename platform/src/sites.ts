@@ -20,7 +20,8 @@ export function loadSites(path: string): Map<string, SiteIndex> {
   } catch (err) {
     throw new SiteModelError(path, [`cannot read: ${(err as Error).message}`]);
   }
-  if (files.length === 0) throw new SiteModelError(path, ['no .yaml, .yml or .json site model files in this folder']);
+  if (files.length === 0)
+    throw new SiteModelError(path, ['no .yaml, .yml or .json site model files in this folder']);
   const sites = new Map<string, SiteIndex>();
   for (const file of files) {
     const site = parseSiteModel(readFileSync(file, 'utf8'), file);

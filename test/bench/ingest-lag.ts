@@ -22,7 +22,14 @@ export const ingestLagBench: Benchmark = {
       });
       const publisher = spawn(
         process.execPath,
-        ['--import', 'tsx', fileURLToPath(new URL('./steady-publisher.ts', import.meta.url)), h.nats.url, String(rate), String(durationS)],
+        [
+          '--import',
+          'tsx',
+          fileURLToPath(new URL('./steady-publisher.ts', import.meta.url)),
+          h.nats.url,
+          String(rate),
+          String(durationS),
+        ],
         { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
       );
       let report = '';

@@ -8,11 +8,14 @@ import { startIngestHarness } from '../support/harness';
 import type { Benchmark } from './registry';
 import { round } from './stats';
 
-const COLUMNS = 'event_id, site_id, kind, sensor_id, observed_at, seq, exercise, wing_id, zone_id, stream_seq, body';
+const COLUMNS =
+  'event_id, site_id, kind, sensor_id, observed_at, seq, exercise, wing_id, zone_id, stream_seq, body';
 
 // COPY text format: tab-separated, \N for null, backslash escapes.
 const copyField = (v: string | number | boolean | null) =>
-  v === null ? '\\N' : String(v).replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
+  v === null
+    ? '\\N'
+    : String(v).replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
 
 /**
  * N events published into SENSORS, then the time for one ingest worker (production defaults) to commit them all;
@@ -24,7 +27,9 @@ export const ingestBench: Benchmark = {
     const h = await startIngestHarness();
     try {
       const observed = Date.now() - 60_000;
-      const messages = Array.from({ length: events }, (_, i) => messageOf(validEvent(i, observed + (i % 60_000), 'b')));
+      const messages = Array.from({ length: events }, (_, i) =>
+        messageOf(validEvent(i, observed + (i % 60_000), 'b')),
+      );
       await h.publish(messages, 2000);
 
       let committed = 0;
@@ -49,7 +54,19 @@ export const ingestBench: Benchmark = {
       const lines = accepted.map((r) => {
         const e = r.event;
         return (
-          [e.eventId, e.siteId, e.kind, e.sensorId, e.observedAt, e.seq ?? null, e.exercise, r.wingId, r.zoneId, r.streamSeq, JSON.stringify(e)]
+          [
+            e.eventId,
+            e.siteId,
+            e.kind,
+            e.sensorId,
+            e.observedAt,
+            e.seq ?? null,
+            e.exercise,
+            r.wingId,
+            r.zoneId,
+            r.streamSeq,
+            JSON.stringify(e),
+          ]
             .map(copyField)
             .join('\t') + '\n'
         );
@@ -59,7 +76,10 @@ export const ingestBench: Benchmark = {
       await client.query('TRUNCATE sensor_events');
       await client.query('VACUUM ANALYZE sensor_events');
       const copyStarted = performance.now();
-      await pipeline(Readable.from(lines), client.query(copyStreams.from(`COPY sensor_events (${COLUMNS}) FROM STDIN`)));
+      await pipeline(
+        Readable.from(lines),
+        client.query(copyStreams.from(`COPY sensor_events (${COLUMNS}) FROM STDIN`)),
+      );
       const copySeconds = (performance.now() - copyStarted) / 1000;
       const { rows } = await client.query<{ n: number }>('SELECT count(*)::int AS n FROM sensor_events');
       await client.end();

@@ -12,7 +12,9 @@ const { positionals, values } = parseArgs({
 });
 const unknown = positionals.filter((name) => !benchmarks.some((b) => b.name === name));
 if (unknown.length) {
-  console.error(`unknown benchmark(s): ${unknown.join(', ')}; known: ${benchmarks.map((b) => b.name).join(', ')}`);
+  console.error(
+    `unknown benchmark(s): ${unknown.join(', ')}; known: ${benchmarks.map((b) => b.name).join(', ')}`,
+  );
   process.exit(2);
 }
 const selected = positionals.length ? benchmarks.filter((b) => positionals.includes(b.name)) : benchmarks;

@@ -43,7 +43,9 @@ describe('ingest under faults', () => {
 
   it('a worker killed mid-batch and restarted loses and duplicates nothing', async () => {
     const total = 40_000;
-    await h.publish(Array.from({ length: total }, (_, i) => messageOf(validEvent(i, Date.now() - 300_000, 'kill'))));
+    await h.publish(
+      Array.from({ length: total }, (_, i) => messageOf(validEvent(i, Date.now() - 300_000, 'kill'))),
+    );
     const first = spawnWorker(h.env);
     children.push(first);
     // Kill it while it is writing: some batches committed, others in flight or unacknowledged.
@@ -63,14 +65,20 @@ describe('ingest under faults', () => {
 
     const second = spawnWorker(h.env);
     children.push(second);
-    await waitFor(async () => (await h.counts()).events === total, 120_000, 'the restarted worker to catch up');
+    await waitFor(
+      async () => (await h.counts()).events === total,
+      120_000,
+      'the restarted worker to catch up',
+    );
     await expectEachStoredOnce(h, 'kill', total);
   });
 
   it('the database unavailable for several seconds under load loses nothing', async () => {
     const { registry } = await h.startWorker({ batchSize: 200 });
     const total = 12_000;
-    const events = Array.from({ length: total }, (_, i) => messageOf(validEvent(i, Date.now() - 300_000, 'dbdown')));
+    const events = Array.from({ length: total }, (_, i) =>
+      messageOf(validEvent(i, Date.now() - 300_000, 'dbdown')),
+    );
     // Publish steadily for about 6 s while the database goes away for 4 s in the middle.
     const publishing = (async () => {
       for (let i = 0; i < total; i += 400) {
@@ -84,7 +92,9 @@ describe('ingest under faults', () => {
     await h.db.makeAvailable();
     await publishing;
     await waitFor(
-      async () => (await h.pool.query(`SELECT count(*)::int AS n FROM sensor_events WHERE event_id LIKE 'dbdown-%'`)).rows[0].n === total,
+      async () =>
+        (await h.pool.query(`SELECT count(*)::int AS n FROM sensor_events WHERE event_id LIKE 'dbdown-%'`))
+          .rows[0].n === total,
       60_000,
       'every event stored after the database returned',
     );
@@ -95,10 +105,13 @@ describe('ingest under faults', () => {
 
   it('a NATS restart pauses the worker, which reconnects and resumes', async () => {
     const { registry } = await h.startWorker();
-    const before = Array.from({ length: 3000 }, (_, i) => messageOf(validEvent(i, Date.now() - 300_000, 'natsrestart')));
+    const before = Array.from({ length: 3000 }, (_, i) =>
+      messageOf(validEvent(i, Date.now() - 300_000, 'natsrestart')),
+    );
     await h.publish(before);
     await waitFor(
-      async () => (await metricValue(registry, 'wachtpost_ingest_events_total', { result: 'accepted' })) === 3000,
+      async () =>
+        (await metricValue(registry, 'wachtpost_ingest_events_total', { result: 'accepted' })) === 3000,
       30_000,
       'events before the restart',
     );
@@ -117,7 +130,8 @@ describe('ingest under faults', () => {
     );
     await h.publish(after);
     await waitFor(
-      async () => (await metricValue(registry, 'wachtpost_ingest_events_total', { result: 'accepted' })) === 6000,
+      async () =>
+        (await metricValue(registry, 'wachtpost_ingest_events_total', { result: 'accepted' })) === 6000,
       60_000,
       'events after the restart',
     );

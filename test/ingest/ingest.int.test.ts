@@ -30,8 +30,14 @@ describe('ingest: exact counts in tables and metrics', () => {
     await waitFor(
       async () => {
         const c = await h.counts();
-        const duplicates = await metricValue(registry, 'wachtpost_ingest_events_total', { result: 'duplicate' });
-        return c.events === 8000 && Object.values(c.rejected).reduce((a, b) => a + b, 0) === rejectedTotal && duplicates === 800;
+        const duplicates = await metricValue(registry, 'wachtpost_ingest_events_total', {
+          result: 'duplicate',
+        });
+        return (
+          c.events === 8000 &&
+          Object.values(c.rejected).reduce((a, b) => a + b, 0) === rejectedTotal &&
+          duplicates === 800
+        );
       },
       60_000,
       'all messages handled',
@@ -43,7 +49,9 @@ describe('ingest: exact counts in tables and metrics', () => {
     expect(await metricValue(registry, 'wachtpost_ingest_events_total', { result: 'accepted' })).toBe(8000);
     expect(await metricValue(registry, 'wachtpost_ingest_events_total', { result: 'duplicate' })).toBe(800);
     for (const reason of REJECT_REASONS) {
-      expect(await metricValue(registry, 'wachtpost_ingest_events_total', { result: 'rejected', reason })).toBe(100);
+      expect(
+        await metricValue(registry, 'wachtpost_ingest_events_total', { result: 'rejected', reason }),
+      ).toBe(100);
     }
     const metrics = await registry.metrics();
     expect(metrics).toContain('wachtpost_ingest_lag_seconds_count 8000');
@@ -62,9 +70,11 @@ describe('ingest: exact counts in tables and metrics', () => {
     expect(byReason.size?.raw.length).toBeGreaterThan(64 * 1024);
 
     // The stored body is the validated event: defaults applied, bearings normalised, columns derived.
-    const drone = await h.pool.query<{ body: { bearingDeg: number; category: string }; wing_id: string | null; zone_id: string | null }>(
-      `SELECT body, wing_id, zone_id FROM sensor_events WHERE event_id = 't-1'`,
-    );
+    const drone = await h.pool.query<{
+      body: { bearingDeg: number; category: string };
+      wing_id: string | null;
+      zone_id: string | null;
+    }>(`SELECT body, wing_id, zone_id FROM sensor_events WHERE event_id = 't-1'`);
     expect(drone.rows[0]?.body.bearingDeg).toBeCloseTo(335.64, 6);
     expect(drone.rows[0]?.body.category).toBe('drone');
     expect(drone.rows[0]?.zone_id).toBe('yard-1');
@@ -80,7 +90,9 @@ describe('ingest: exact counts in tables and metrics', () => {
     await waitFor(
       async () => {
         const c = await h.counts();
-        return c.events === before.events + 50 && (c.rejected.schema ?? 0) === (before.rejected.schema ?? 0) + 1;
+        return (
+          c.events === before.events + 50 && (c.rejected.schema ?? 0) === (before.rejected.schema ?? 0) + 1
+        );
       },
       30_000,
       'the poison event rejected and the rest stored',
@@ -102,7 +114,9 @@ describe('ingest: workers sharing the consumer', () => {
   it('two workers store each event once', async () => {
     const now = Date.now();
     const total = 20_000;
-    await h.publish(Array.from({ length: total }, (_, i) => messageOf(validEvent(i, now - 120_000, 'shared'))));
+    await h.publish(
+      Array.from({ length: total }, (_, i) => messageOf(validEvent(i, now - 120_000, 'shared'))),
+    );
     const [a, b] = await Promise.all([h.startWorker({ batchSize: 500 }), h.startWorker({ batchSize: 500 })]);
     await waitFor(async () => (await h.counts()).events === total, 60_000, 'all events stored');
     const acceptedA = await metricValue(a.registry, 'wachtpost_ingest_events_total', { result: 'accepted' });

@@ -81,11 +81,15 @@ describe('configuration errors name what is wrong', () => {
   });
 
   it('an empty sites folder and a missing path are reported', () => {
-    expect(() => loadSites(mkdtempSync(join(tmpdir(), 'wachtpost-empty-')))).toThrow(/no \.yaml, \.yml or \.json/);
+    expect(() => loadSites(mkdtempSync(join(tmpdir(), 'wachtpost-empty-')))).toThrow(
+      /no \.yaml, \.yml or \.json/,
+    );
     expect(() => loadSites('/nonexistent/sites')).toThrow(/cannot read/);
   });
 
   it('a bad environment variable is named', () => {
-    expect(() => loadConfig({ PORT: 'eighty', INGEST_BATCH_SIZE: '0' })).toThrow(/PORT[\s\S]*INGEST_BATCH_SIZE/);
+    expect(() => loadConfig({ PORT: 'eighty', INGEST_BATCH_SIZE: '0' })).toThrow(
+      /PORT[\s\S]*INGEST_BATCH_SIZE/,
+    );
   });
 });

@@ -58,7 +58,8 @@ describe('pnpm start', () => {
       const client = new pg.Client({ connectionString: db.url });
       await client.connect();
       await waitFor(
-        async () => (await client.query(`SELECT 1 FROM sensor_events WHERE event_id = 'start-3'`)).rowCount === 1,
+        async () =>
+          (await client.query(`SELECT 1 FROM sensor_events WHERE event_id = 'start-3'`)).rowCount === 1,
         10_000,
         'the event stored',
       );
@@ -78,8 +79,14 @@ describe('pnpm start', () => {
     for (const round of [1, 2]) {
       const run = start(env);
       try {
-        await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).ok, 120_000, `readyz, start ${round}`);
-        expect(run.output()).toMatch(/database: {2}postgres:\/\/wachtpost:\*\*\*@127\.0\.0\.1:\d+\/wachtpost/);
+        await waitFor(
+          async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).ok,
+          120_000,
+          `readyz, start ${round}`,
+        );
+        expect(run.output()).toMatch(
+          /database: {2}postgres:\/\/wachtpost:\*\*\*@127\.0\.0\.1:\d+\/wachtpost/,
+        );
         if (round === 1) expect(run.output()).toContain('initialising the embedded PostgreSQL data folder');
         else expect(run.output()).not.toContain('initialising the embedded PostgreSQL data folder');
       } finally {

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 
 /** The local PostgreSQL that tests create their databases on. */
-export const ADMIN_DATABASE_URL = process.env.TEST_ADMIN_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const ADMIN_DATABASE_URL =
+  process.env.TEST_ADMIN_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 export interface TestDatabase {
   name: string;
@@ -30,9 +31,10 @@ export async function createTestDatabase(prefix = 'wp_test'): Promise<TestDataba
   const url = new URL(ADMIN_DATABASE_URL);
   url.pathname = `/${name}`;
   const terminate = (c: pg.Client) =>
-    c.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [
-      name,
-    ]);
+    c.query(
+      'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
+      [name],
+    );
   return {
     name,
     url: url.toString(),
@@ -41,7 +43,8 @@ export async function createTestDatabase(prefix = 'wp_test'): Promise<TestDataba
         await c.query(`ALTER DATABASE ${name} ALLOW_CONNECTIONS false`);
         await terminate(c);
       }),
-    makeAvailable: () => admin((c) => c.query(`ALTER DATABASE ${name} ALLOW_CONNECTIONS true`)).then(() => undefined),
+    makeAvailable: () =>
+      admin((c) => c.query(`ALTER DATABASE ${name} ALLOW_CONNECTIONS true`)).then(() => undefined),
     drop: () =>
       admin(async (c) => {
         await terminate(c);

@@ -9,7 +9,9 @@ import {
   type SiteIndex,
 } from '@wachtpost/contracts';
 
-export const demoSite: SiteIndex = indexSite(parseSiteModel(readFileSync(DEMO_SITE_URL, 'utf8'), 'demo.yaml'));
+export const demoSite: SiteIndex = indexSite(
+  parseSiteModel(readFileSync(DEMO_SITE_URL, 'utf8'), 'demo.yaml'),
+);
 export const demoSites = new Map([[demoSite.site.id, demoSite]]);
 const cells = [...demoSite.wingOfCell.keys()];
 const gsmSensors = demoSite.site.sensors.filter((s) => s.kind === 'gsm' && s.zoneIds.length > 0);
@@ -26,7 +28,13 @@ const iso = (ms: number) => new Date(ms).toISOString();
 
 /** A valid event of every kind in turn, for the demo site; `i` makes it unique and deterministic. */
 export function validEvent(i: number, observedAtMs: number, prefix = 't'): SensorEventInput {
-  const base = { v: 1 as const, eventId: `${prefix}-${i}`, siteId: 'demo', observedAt: iso(observedAtMs), exercise: true };
+  const base = {
+    v: 1 as const,
+    eventId: `${prefix}-${i}`,
+    siteId: 'demo',
+    observedAt: iso(observedAtMs),
+    exercise: true,
+  };
   const cell = cells[i % cells.length]!;
   switch (i % 5) {
     case 0: {

@@ -17,9 +17,15 @@ import { createTestDatabase, type TestDatabase } from './database';
 import { demoSites, type OutgoingMessage } from './events';
 import { startNatsServer, type TestNatsServer } from './nats-server';
 
-export const quietLog = createLogger({ log: { level: process.env.TEST_LOG_LEVEL === 'debug' ? 'debug' : 'error', pretty: false } });
+export const quietLog = createLogger({
+  log: { level: process.env.TEST_LOG_LEVEL === 'debug' ? 'debug' : 'error', pretty: false },
+});
 
-export async function waitFor<T>(probe: () => Promise<T | undefined | false>, timeoutMs: number, what: string): Promise<T> {
+export async function waitFor<T>(
+  probe: () => Promise<T | undefined | false>,
+  timeoutMs: number,
+  what: string,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -29,7 +35,10 @@ export async function waitFor<T>(probe: () => Promise<T | undefined | false>, ti
     } catch (err) {
       last = err;
     }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`,
+      );
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -47,7 +56,9 @@ export interface IngestHarness {
   pool: Pool;
   env: Record<string, string>;
   publish(messages: OutgoingMessage[], window?: number): Promise<void>;
-  startWorker(overrides?: Partial<IngestWorkerOptions>): Promise<{ worker: IngestWorker; registry: Registry; pool: Pool }>;
+  startWorker(
+    overrides?: Partial<IngestWorkerOptions>,
+  ): Promise<{ worker: IngestWorker; registry: Registry; pool: Pool }>;
   /** Stops and forgets the workers started so far, so the next test's metrics are its own. */
   stopWorkers(): Promise<void>;
   counts(): Promise<{ events: number; rejected: Record<string, number> }>;
@@ -91,7 +102,9 @@ export async function startIngestHarness(): Promise<IngestHarness> {
     async publish(messages, window = 1000) {
       for (let i = 0; i < messages.length; i += window) {
         await Promise.all(
-          messages.slice(i, i + window).map((m) => js.publish(m.subject, m.data, m.msgId ? { msgID: m.msgId } : {})),
+          messages
+            .slice(i, i + window)
+            .map((m) => js.publish(m.subject, m.data, m.msgId ? { msgID: m.msgId } : {})),
         );
       }
     },
@@ -135,7 +148,11 @@ export async function startIngestHarness(): Promise<IngestHarness> {
 }
 
 /** Reads one sample of a Prometheus metric from a registry, e.g. metricValue(r, 'wachtpost_ingest_events_total', { result: 'accepted' }). */
-export async function metricValue(registry: Registry, name: string, labels: Record<string, string> = {}): Promise<number> {
+export async function metricValue(
+  registry: Registry,
+  name: string,
+  labels: Record<string, string> = {},
+): Promise<number> {
   const metric = await registry.getSingleMetric(name)?.get();
   const sample = metric?.values.find((v) =>
     Object.entries(labels).every(([k, val]) => (v.labels as Record<string, unknown>)[k] === val),

@@ -14,11 +14,9 @@ import type { NatsConnection } from '../nats';
 import { runServices } from '../runtime';
 
 type DemoModule = {
-  startDemoFeed(options: {
-    nc: NatsConnection;
-    sites: SiteModel[];
-    log?: (message: string) => void;
-  }): { stop(): Promise<void> };
+  startDemoFeed(options: { nc: NatsConnection; sites: SiteModel[]; log?: (message: string) => void }): {
+    stop(): Promise<void>;
+  };
 };
 
 const { values: args } = parseArgs({ options: { demo: { type: 'boolean', default: false } } });

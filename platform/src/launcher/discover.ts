@@ -29,7 +29,9 @@ export async function discoverServices(root: string): Promise<Service[]> {
   const found = manifests(root).filter(({ manifest }) => manifest.wachtpost?.service);
   const services = await Promise.all(
     found.map(async ({ dir, manifest }) => {
-      const module = (await import(pathToFileURL(join(dir, manifest.wachtpost!.service!)).href)) as { default: Service };
+      const module = (await import(pathToFileURL(join(dir, manifest.wachtpost!.service!)).href)) as {
+        default: Service;
+      };
       return module.default;
     }),
   );

@@ -31,10 +31,14 @@ export async function findOrStartNats(dir: string, log: Logger): Promise<LocalNa
   }
   const storeDir = join(dir, 'nats');
   mkdirSync(storeDir, { recursive: true });
-  const child = spawn('nats-server', ['-a', '127.0.0.1', '-p', '4222', '-js', '-sd', storeDir], { stdio: 'ignore' });
+  const child = spawn('nats-server', ['-a', '127.0.0.1', '-p', '4222', '-js', '-sd', storeDir], {
+    stdio: 'ignore',
+  });
   if (!(await waitForPort(4222, 10_000))) {
     child.kill();
-    throw new NatsUnavailableError('nats-server was started but did not listen on 127.0.0.1:4222 within 10 s');
+    throw new NatsUnavailableError(
+      'nats-server was started but did not listen on 127.0.0.1:4222 within 10 s',
+    );
   }
   log.info({ storeDir }, 'started nats-server with JetStream on 127.0.0.1:4222');
   return {
