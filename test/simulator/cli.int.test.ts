@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { connect, nanos, type NatsConnection } from '@nats-io/transport-node';
 import { SENSOR_SUBJECTS, SENSORS_STREAM } from '@wachtpost/contracts';
+import { loadSiteFile, startDemoFeed } from '@wachtpost/simulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startNatsServer, type TestNatsServer } from '../support/nats-server';
 
@@ -173,5 +174,19 @@ describe('pnpm sim', () => {
     });
     expect(messages.find((m) => m.fault === 'oversize')!.bytes).toBeGreaterThan(64 * 1024);
     expect(messages.find((m) => m.fault === 'json')!.expect).toEqual({ accepted: false, reason: 'json' });
+  });
+});
+
+describe('startDemoFeed', () => {
+  it('runs the realistic feed in-process on an open connection until stopped', async () => {
+    const before = await streamMessages();
+    const log: string[] = [];
+    const feed = startDemoFeed({ nc, sites: [loadSiteFile()], seed: 9, log: (m) => log.push(m) });
+    await new Promise((r) => setTimeout(r, 1500));
+    await feed.stop();
+    const sent = (await streamMessages()) - before;
+    expect(sent).toBeGreaterThan(100);
+    expect(log[0]).toMatch(/demo feed started: demo/);
+    expect(log.at(-1)).toBe(`demo feed stopped after ${sent} messages`);
   });
 });

@@ -1,0 +1,255 @@
+/**
+ * `pnpm sim <command>`: realistic feed, paced load, replay, recording and fault injection against NATS.
+ * Summaries go to stdout as one JSON line; progress and warnings to stderr.
+ */
+import type { NatsConnection } from '@nats-io/transport-node';
+import { Command } from 'commander';
+import {
+  faultKinds,
+  integer,
+  positiveInteger,
+  positiveNumber,
+  probability,
+  silence,
+  startTime,
+  type SilenceSpec,
+} from './cli-options';
+import { FAULT_KINDS, type FaultKind } from './messages/faults';
+import { connectNats } from './nats/connect';
+import { startFeed } from './run/feed';
+import { runFaults } from './run/faults';
+import { LOAD_INTENSITY, runLoad } from './run/load';
+import { runRecord } from './run/record';
+import { runReplay } from './run/replay';
+import type { FaultOptions } from './run/traffic';
+import { DEMO_SITE_FILE, loadSiteFile } from './site-file';
+
+interface GlobalOptions {
+  nats: string;
+  site: string;
+  seed: number;
+  core: boolean;
+  window: number;
+  exercise: boolean;
+}
+
+interface FaultFlags {
+  faults?: FaultKind[];
+  faultRate: number;
+  silence?: SilenceSpec[];
+}
+
+const note = (message: string) => process.stderr.write(`${message}\n`);
+
+/** Prints the summary; failed publishes make the exit code 2, so scripts notice. */
+function print(summary: object) {
+  process.stdout.write(`${JSON.stringify(summary)}\n`);
+  const { errors, firstError } = summary as { errors?: number; firstError?: string };
+  if (errors) {
+    note(
+      `${errors} publishes failed (first: ${firstError}). JetStream publishes need a stream on ` +
+        'sensors.v1.> (pnpm migrate provisions SENSORS); --core publishes without one.',
+    );
+    process.exitCode = 2;
+  }
+}
+
+/** Aborts on Ctrl-C or SIGTERM, so every command can end cleanly and still print its summary. */
+function interruption(): AbortController {
+  const abort = new AbortController();
+  const stop = () => abort.abort();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  return abort;
+}
+
+async function withNats<T>(url: string, name: string, run: (nc: NatsConnection) => Promise<T>): Promise<T> {
+  let nc: NatsConnection;
+  try {
+    nc = await connectNats(url, name);
+  } catch (err) {
+    throw new Error(`cannot reach NATS at ${url}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  try {
+    return await run(nc);
+  } finally {
+    await nc.drain();
+  }
+}
+
+function faultOptions(flags: FaultFlags): FaultOptions | undefined {
+  if (!flags.faults && !flags.silence) return undefined;
+  return { kinds: flags.faults ?? [], rate: flags.faultRate, silences: flags.silence ?? [] };
+}
+
+const program = new Command('sim')
+  .description('Wachtpost simulator: realistic sensor traffic, load, replay, recording and fault injection.')
+  .option(
+    '--nats <url>',
+    'NATS server URL(s), comma-separated',
+    process.env.NATS_URL ?? 'nats://127.0.0.1:4222',
+  )
+  .option('--site <file>', 'site model file (YAML or JSON)', DEMO_SITE_FILE)
+  .option('--seed <n>', 'random seed: the same seed gives the same traffic', integer, 1)
+  .option('--core', 'plain core-NATS publish instead of acknowledged JetStream publish', false)
+  .option('--window <n>', 'most JetStream publishes awaiting an ack at once', positiveInteger, 256)
+  .option('--no-exercise', 'mark the traffic as real (exercise: false) instead of an exercise')
+  .showHelpAfterError();
+
+const withFaultFlags = (command: Command) =>
+  command
+    .option('--faults <list>', `inject faults: all or a comma list of ${FAULT_KINDS.join(', ')}`, faultKinds)
+    .option('--fault-rate <p>', 'chance that an event carries one of the faults', probability, 0.01)
+    .option(
+      '--silence <sensor[:after[:for]]>',
+      'sensor goes silent `after` simulated seconds for `for` seconds (default 60:600); repeatable',
+      silence,
+    );
+
+withFaultFlags(
+  program
+    .command('feed')
+    .description('continuous realistic traffic; simulated time runs --speed times real time from --start')
+    .option('--speed <x>', 'simulated seconds per real second', positiveNumber, 1)
+    .option('--start <time>', 'simulated start: RFC 3339 or an offset like -6h (default now)')
+    .option('--duration <s>', 'stop after this many real seconds (default: run until Ctrl-C)', positiveNumber)
+    .option('--intensity <x>', 'drone flight multiplier (1 = ~10 flights a year)', positiveNumber, 1),
+).action(
+  async (
+    opts: FaultFlags & { speed: number; start?: string; duration?: number; intensity: number },
+    cmd: Command,
+  ) => {
+    const g = cmd.optsWithGlobals<GlobalOptions>();
+    const site = loadSiteFile(g.site);
+    const start = opts.start === undefined ? undefined : startTime(opts.start)(Date.now());
+    if (opts.speed > 1 && start === undefined) {
+      note(
+        `warning: at speed ${opts.speed} simulated time runs ahead of the wall clock; ingest rejects observations ` +
+          'more than 5 minutes ahead as "clock". Start in the past (--start -6h) to stay behind it for longer.',
+      );
+    }
+    const faults = faultOptions(opts);
+    await withNats(g.nats, 'wachtpost-sim-feed', async (nc) => {
+      const feed = startFeed({
+        nc,
+        sites: [site],
+        seed: g.seed,
+        speed: opts.speed,
+        intensity: opts.intensity,
+        exercise: g.exercise,
+        core: g.core,
+        window: g.window,
+        ...(start !== undefined && { start }),
+        ...(opts.duration !== undefined && { durationS: opts.duration }),
+        ...(faults && { faults }),
+      });
+      interruption().signal.addEventListener('abort', () => void feed.stop());
+      note(`feeding ${site.id} to ${g.nats} at speed ${opts.speed}; Ctrl-C stops`);
+      print(await feed.done);
+    });
+  },
+);
+
+withFaultFlags(
+  program
+    .command('load')
+    .description('paced valid mixed traffic at --rate events per second for --duration seconds')
+    .requiredOption('--rate <n>', 'events per second', positiveNumber)
+    .requiredOption('--duration <s>', 'seconds', positiveNumber)
+    .option('--intensity <x>', 'drone flight multiplier of the mix', positiveNumber, LOAD_INTENSITY),
+).action(async (opts: FaultFlags & { rate: number; duration: number; intensity: number }, cmd: Command) => {
+  const g = cmd.optsWithGlobals<GlobalOptions>();
+  const site = loadSiteFile(g.site);
+  const faults = faultOptions(opts);
+  const summary = await withNats(g.nats, 'wachtpost-sim-load', (nc) =>
+    runLoad({
+      nc,
+      sites: [site],
+      seed: g.seed,
+      rate: opts.rate,
+      durationS: opts.duration,
+      intensity: opts.intensity,
+      exercise: g.exercise,
+      core: g.core,
+      window: g.window,
+      signal: interruption().signal,
+      ...(faults && { faults }),
+    }),
+  );
+  print(summary);
+});
+
+program
+  .command('replay')
+  .description('send a recording again with its recorded relative timing')
+  .argument('<file>', 'NDJSON recording made by `record`')
+  .option('--speed <x>', 'how many times faster than recorded', positiveNumber, 1)
+  .option('--restamp', 'move instants to now and give fresh eventIds, so the system takes them as new', false)
+  .action(async (file: string, opts: { speed: number; restamp: boolean }, cmd: Command) => {
+    const g = cmd.optsWithGlobals<GlobalOptions>();
+    const summary = await withNats(g.nats, 'wachtpost-sim-replay', (nc) =>
+      runReplay({
+        nc,
+        file,
+        speed: opts.speed,
+        restamp: opts.restamp,
+        core: g.core,
+        window: g.window,
+        signal: interruption().signal,
+      }),
+    );
+    print(summary);
+  });
+
+program
+  .command('record')
+  .description('record what is published on a subject (core subscription) as NDJSON')
+  .requiredOption('--out <file>', 'NDJSON file to write')
+  .option('--subject <subject>', 'subject to record', 'sensors.v1.>')
+  .option('--duration <s>', 'stop after this many seconds', positiveNumber)
+  .option('--count <n>', 'stop after this many messages', positiveInteger)
+  .action(async (opts: { out: string; subject: string; duration?: number; count?: number }, cmd: Command) => {
+    const g = cmd.optsWithGlobals<GlobalOptions>();
+    const summary = await withNats(g.nats, 'wachtpost-sim-record', (nc) =>
+      runRecord({
+        nc,
+        out: opts.out,
+        subject: opts.subject,
+        signal: interruption().signal,
+        onReady: () => note(JSON.stringify({ status: 'recording', subject: opts.subject, file: opts.out })),
+        ...(opts.duration !== undefined && { durationS: opts.duration }),
+        ...(opts.count !== undefined && { count: opts.count }),
+      }),
+    );
+    print(summary);
+  });
+
+program
+  .command('faults')
+  .description('send each fault once (or --count times) and list the outcome each should have')
+  .option('--kinds <list>', 'all or a comma list of faults', faultKinds, [...FAULT_KINDS])
+  .option('--count <n>', 'messages per fault', positiveInteger, 1)
+  .action(async (opts: { kinds: FaultKind[]; count: number }, cmd: Command) => {
+    const g = cmd.optsWithGlobals<GlobalOptions>();
+    const site = loadSiteFile(g.site);
+    if (opts.kinds.includes('silence'))
+      note('silence is a property of a stream: use `feed --silence sensor:after:for`');
+    const summary = await withNats(g.nats, 'wachtpost-sim-faults', (nc) =>
+      runFaults({
+        nc,
+        site,
+        seed: g.seed,
+        kinds: opts.kinds,
+        count: opts.count,
+        exercise: g.exercise,
+        core: g.core,
+        window: g.window,
+      }),
+    );
+    print(summary);
+  });
+
+program.parseAsync().catch((err: unknown) => {
+  note(err instanceof Error ? err.message : String(err));
+  process.exitCode = 1;
+});

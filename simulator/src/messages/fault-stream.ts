@@ -1,0 +1,74 @@
+import type { SensorEvent } from '@wachtpost/contracts';
+import { EventQueue } from '../generator/event-queue';
+import { Rng } from '../rng';
+import { applyFault, faultApplies, MESSAGE_FAULTS, type FaultKind, type MessageFault } from './faults';
+import { toTimedMessage, type TimedMessage } from './message';
+
+/** A sensor that goes quiet, events and heartbeats alike, over [from, to) in simulated time. */
+export interface Silence {
+  sensorId: string;
+  from: number;
+  to: number;
+}
+
+export interface FaultPlan {
+  /** Faults to draw from; `silence` here does nothing: silences are listed explicitly. */
+  kinds: readonly FaultKind[];
+  /** Chance that an event carries one of `kinds`. */
+  rate: number;
+  seed: number;
+  silences?: readonly Silence[];
+}
+
+const SECOND_MS = 1000;
+
+/**
+ * Turns a stream of valid events into the messages to publish, with faults injected, in publish-time order.
+ * A late message is held back and published minutes after its observation; a reordered one a few seconds
+ * later, so events observed after it overtake it; a duplicate is sent again, sometimes within the stream's
+ * duplicate window and sometimes after it.
+ */
+export function* withFaults(events: Iterable<SensorEvent>, plan: FaultPlan): Generator<TimedMessage> {
+  const rng = Rng.create(plan.seed, 'faults');
+  const pending = new EventQueue<TimedMessage>();
+  const eligible = plan.kinds.filter((k) => k !== 'silence');
+  const silences = plan.silences ?? [];
+  const isMessageFault = (k: FaultKind): k is MessageFault =>
+    (MESSAGE_FAULTS as readonly string[]).includes(k);
+
+  const silent = (sensorId: string, at: number) =>
+    silences.some((s) => s.sensorId === sensorId && at >= s.from && at < s.to);
+
+  function* due(until: number): Generator<TimedMessage> {
+    for (let next = pending.peek(); next && next.at <= until; next = pending.peek()) {
+      const message = pending.pop()!.run();
+      // A silent sensor also holds back what it would have sent late or again.
+      if (message && !silent(message.subject.split('.')[4] ?? '', message.at)) yield message;
+    }
+  }
+  const send = (message: TimedMessage) => pending.schedule(message.at, () => message);
+
+  for (const event of events) {
+    const at = Date.parse(event.observedAt);
+    yield* due(at);
+    if (silent(event.sensorId, at)) continue;
+    const message = toTimedMessage(event);
+    const options = eligible.filter((k) => faultApplies(k, event));
+    if (options.length === 0 || !rng.chance(plan.rate)) {
+      send(message);
+      continue;
+    }
+    const fault = rng.pick(options);
+    if (isMessageFault(fault)) {
+      send({ ...applyFault(fault, event, rng), at, fault });
+    } else if (fault === 'duplicate') {
+      send(message);
+      send({ ...message, at: at + Math.round(rng.uniform(0.2, 180) * SECOND_MS), fault });
+    } else if (fault === 'late') {
+      send({ ...message, at: at + Math.round(rng.uniform(30, 600) * SECOND_MS), fault });
+    } else if (fault === 'reorder') {
+      send({ ...message, at: at + Math.round(rng.uniform(1, 5) * SECOND_MS), fault });
+    }
+  }
+  yield* due(Infinity);
+}
