@@ -1,7 +1,11 @@
 import { defineConfig } from 'vitest/config';
 
+// .ci/run asks for a JSON report too, to print a closing "N passed, N failed" line.
+const jsonReport = process.env.VITEST_JSON_REPORT;
+
 export default defineConfig({
   test: {
+    ...(jsonReport && { reporters: ['default', 'json'], outputFile: { json: jsonReport } }),
     projects: [
       {
         test: {
