@@ -19,7 +19,13 @@ export default tseslint.config(
   },
   {
     // The config module and test/bench harnesses are where the environment is read.
-    files: ['platform/src/config.ts', 'vitest.config.ts', 'test/**/*.ts', 'simulator/src/cli.ts', '**/*.test.ts'],
+    files: [
+      'platform/src/config.ts',
+      'vitest.config.ts',
+      'test/**/*.ts',
+      'simulator/src/cli.ts',
+      '**/*.test.ts',
+    ],
     rules: { 'no-restricted-properties': 'off' },
   },
   { files: ['*.js'], ...tseslint.configs.disableTypeChecked },
