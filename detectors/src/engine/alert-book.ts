@@ -89,6 +89,8 @@ export interface AlertRecord {
   alert: Alert;
   firstMs: EpochMs;
   lastMs: EpochMs;
+  /** The newest evidence so far (time, then id): title, summary and wing follow the draft that brought it. */
+  latest: Evidence;
   updatedMs: EpochMs;
   ev: Evidence[];
   refs: CustodyRef[];
@@ -189,6 +191,7 @@ function open(bc: BookContext, d: AlertDraft): void {
   const refs = d.custody ? [...d.custody].slice(-MAX_REFS) : [];
   const named = sortedUnique(d.detaineeIds ?? []);
   const rec: AlertRecord = {
+    latest: latestOf(d),
     id,
     rule: d.rule,
     key: d.key,
@@ -278,7 +281,6 @@ function absorb(bc: BookContext, rec: AlertRecord, d: AlertDraft): boolean {
   // A trigger without evidence (a sensor that never reported) still counts as one occurrence.
   const counted = d.evidence.length === 0 ? 1 : added;
   const times = d.evidence.length > 0 ? d.evidence.map((e) => e[0]) : [d.at];
-  const wasLast = rec.lastMs;
   if (counted > 0) {
     a.count += counted;
     rec.firstMs = Math.min(rec.firstMs, ...times);
@@ -293,8 +295,11 @@ function absorb(bc: BookContext, rec: AlertRecord, d: AlertDraft): boolean {
   rec.incomplete = sortedUnion(rec.incomplete, d.incomplete);
   rec.named = sortedUnion(rec.named, d.detaineeIds);
   if (d.custody) addRefs(rec, d.custody);
-  // Title, summary and wing follow the latest evidence (a drone alert follows its track).
-  if (d.at >= wasLast) {
+  // Title, summary and wing follow the latest evidence (a drone alert follows its track), whatever the
+  // order the drafts came in; ties on time are broken by event id.
+  const latest = latestOf(d);
+  if (!evidenceBefore(latest, rec.latest)) {
+    rec.latest = latest;
     a.title = d.title;
     rec.summaryBase = d.summary;
     if (d.wingId !== undefined) a.wingId = d.wingId;
@@ -310,6 +315,13 @@ function absorb(bc: BookContext, rec: AlertRecord, d: AlertDraft): boolean {
     before.summary !== a.summary ||
     before.wingId !== a.wingId
   );
+}
+
+const evidenceBefore = (a: Evidence, b: Evidence) => a[0] < b[0] || (a[0] === b[0] && a[1] < b[1]);
+
+/** The draft's newest piece of evidence, or its trigger time for a draft without any. */
+function latestOf(d: AlertDraft): Evidence {
+  return d.evidence.reduce<Evidence>((a, e) => (evidenceBefore(a, e) ? e : a), d.evidence[0] ?? [d.at, '']);
 }
 
 function addRefs(rec: AlertRecord, refs: readonly CustodyRef[]): void {
