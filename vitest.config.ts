@@ -10,12 +10,15 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
+          sequence: { groupOrder: 0 },
           include: ['*/src/**/*.test.ts'],
         },
       },
       {
         test: {
           name: 'integration',
+          // Runs after the unit tests, with its own worker limit.
+          sequence: { groupOrder: 1 },
           include: ['*/test/**/*.int.test.ts', 'test/**/*.int.test.ts'],
           testTimeout: 120_000,
           hookTimeout: 60_000,
