@@ -66,7 +66,8 @@ function interruption(): AbortController {
 async function withNats<T>(url: string, name: string, run: (nc: NatsConnection) => Promise<T>): Promise<T> {
   let nc: NatsConnection;
   try {
-    nc = await connectNats(url, name);
+    // A deployment gives the simulator its own NATS user (deploy/nats/nats.conf).
+    nc = await connectNats(url, name, { user: process.env.NATS_USER, pass: process.env.NATS_PASSWORD });
   } catch (err) {
     throw new Error(`cannot reach NATS at ${url}: ${err instanceof Error ? err.message : String(err)}`);
   }
