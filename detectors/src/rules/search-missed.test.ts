@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SensorEvent } from '@wachtpost/contracts';
-import { gsm, harness, roster, search } from '../testing/fixtures';
+import { gsm, harness, heartbeat, roster, search } from '../testing/fixtures';
 
 // search() ends 10 minutes before it is reported: this search ended at 10:00Z.
 const REPORTED = '2026-06-01T10:10:00.000Z';
@@ -73,5 +73,30 @@ describe('search-missed', () => {
     const alerts = run.alerts('search-missed');
     expect(alerts).toHaveLength(1);
     expect(alerts[0]).toMatchObject({ detaineeIds: ['D-9'], count: 3, evidence: ['s1', 'g1', 'g2'] });
+  });
+
+  it('a sensor silent mid-window holds the window open: its burst, reported 90 minutes behind, still counts', () => {
+    const run = harness();
+    const others = ['gsm-b', 'gsm-e', 'radar-1', 'rf-1', 'search-gw', 'roster-gw'];
+    const beats = (at: string, sensors: string[]) =>
+      sensors.map((s) => heartbeat(`hb-${s}-${Date.parse(at)}`, at, s));
+    run.run(
+      [
+        ...beats('2026-06-01T10:00:00.000Z', [...others, 'gsm-a']),
+        search('s1', REPORTED, ['a-01']),
+        ...beats('2026-06-01T11:00:00.000Z', others),
+        ...beats('2026-06-01T12:00:00.000Z', others),
+      ],
+      { heartbeatEveryMin: 0 },
+    );
+    expect(run.engine.lanes(run.state)[0]).toMatchObject({
+      watermark: '2026-06-01T09:58:00.000Z',
+      offlineSensors: [],
+    });
+    // gsm-a's gateway catches up: the 10:30 burst arrives after everyone else reached 12:00.
+    const burst = run.engine.step(run.state, gsm('g1', h(0.5), 'a-01'));
+    expect(burst.disposition).toBe('processed');
+    run.run(beats('2026-06-01T12:00:00.000Z', ['gsm-a']), { heartbeatEveryMin: 0 });
+    expect(run.alerts('search-missed')[0]).toMatchObject({ evidence: ['s1', 'g1'] });
   });
 });
