@@ -5,3 +5,4 @@ export * from './site-index';
 export * from './validate';
 export * from './alert';
 export * from './demo-site';
+export * from './local-time';

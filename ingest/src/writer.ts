@@ -9,12 +9,12 @@ export interface InsertResult {
   rejectedByReason: Map<string, number>;
 }
 
-const COLUMNS =
+export const SENSOR_EVENT_COLUMNS =
   'event_id, site_id, kind, sensor_id, observed_at, seq, exercise, wing_id, zone_id, stream_seq, body';
 
 // Used when COPY meets a stored eventId (a redelivery, a gateway retry outside the NATS duplicate window).
 const INSERT_ACCEPTED = `
-INSERT INTO sensor_events (${COLUMNS})
+INSERT INTO sensor_events (${SENSOR_EVENT_COLUMNS})
 SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::bigint[],
                      $7::boolean[], $8::text[], $9::text[], $10::bigint[], $11::jsonb[])
 ON CONFLICT DO NOTHING
@@ -51,7 +51,7 @@ function columnsOf(row: AcceptedRow) {
  * COPY text format. Ids, kinds and times are contract-checked and carry no tab, newline or backslash; the body is
  * JSON.stringify output, which escapes control characters, so only its backslashes need doubling.
  */
-function copyText(rows: AcceptedRow[]): string {
+export function copyText(rows: AcceptedRow[]): string {
   let text = '';
   for (const row of rows) {
     const cols = columnsOf(row).map((v) => (v === null ? '\\N' : String(v)));
@@ -61,7 +61,7 @@ function copyText(rows: AcceptedRow[]): string {
 }
 
 async function copyAccepted(client: PoolClient, rows: AcceptedRow[]): Promise<void> {
-  const stream = client.query(copyStreams.from(`COPY sensor_events (${COLUMNS}) FROM STDIN`));
+  const stream = client.query(copyStreams.from(`COPY sensor_events (${SENSOR_EVENT_COLUMNS}) FROM STDIN`));
   await new Promise<void>((resolve, reject) => {
     stream.once('finish', resolve);
     stream.once('error', reject);

@@ -1,10 +1,6 @@
-/**
- * Local wall-clock time of a site, from the IANA zone through Intl, so daylight saving is always right.
- * Formatting is slow, so offsets are cached per quarter hour: every zone in use changes its offset on a
- * quarter-hour boundary.
- */
-const QUARTER_HOUR_MS = 15 * 60_000;
+import { utcOffsetMs } from '@wachtpost/contracts';
 
+/** Local wall-clock time of a site, daylight saving included (see utcOffsetMs). */
 export interface LocalTime {
   /** Hour of the day with fraction, 0 <= hour < 24. */
   hour: number;
@@ -15,36 +11,11 @@ export interface LocalTime {
 }
 
 export class SiteClock {
-  private readonly format: Intl.DateTimeFormat;
-  private readonly offsets = new Map<number, number>();
-
-  constructor(readonly timeZone: string) {
-    this.format = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-    });
-  }
+  constructor(readonly timeZone: string) {}
 
   /** Minutes the zone is ahead of UTC at `epochMs`. */
   offsetMin(epochMs: number): number {
-    const bucket = Math.floor(epochMs / QUARTER_HOUR_MS);
-    let offset = this.offsets.get(bucket);
-    if (offset === undefined) {
-      const start = bucket * QUARTER_HOUR_MS;
-      const parts: Record<string, number> = {};
-      for (const p of this.format.formatToParts(start))
-        if (p.type !== 'literal') parts[p.type] = Number(p.value);
-      const wall = Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!);
-      offset = Math.round((wall - start) / 60_000);
-      if (this.offsets.size > 50_000) this.offsets.clear();
-      this.offsets.set(bucket, offset);
-    }
-    return offset;
+    return Math.round(utcOffsetMs(this.timeZone, epochMs) / 60_000);
   }
 
   local(epochMs: number): LocalTime {

@@ -1,4 +1,4 @@
-import { prepareBatch } from '@wachtpost/ingest';
+import { copyText, prepareBatch, SENSOR_EVENT_COLUMNS } from '@wachtpost/ingest';
 import pg from 'pg';
 import copyStreams from 'pg-copy-streams';
 import { pipeline } from 'node:stream/promises';
@@ -7,15 +7,6 @@ import { demoSites, messageOf, validEvent } from '../support/events';
 import { startIngestHarness } from '../support/harness';
 import type { Benchmark } from './registry';
 import { round } from './stats';
-
-const COLUMNS =
-  'event_id, site_id, kind, sensor_id, observed_at, seq, exercise, wing_id, zone_id, stream_seq, body';
-
-// COPY text format: tab-separated, \N for null, backslash escapes.
-const copyField = (v: string | number | boolean | null) =>
-  v === null
-    ? '\\N'
-    : String(v).replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
 
 /**
  * N events published into SENSORS, then the time for one ingest worker (production defaults) to commit them all;
@@ -51,34 +42,18 @@ export const ingestBench: Benchmark = {
         messages.map((m, i) => ({ subject: m.subject, data: m.data, streamSeq: i + 1 })),
         { sites: demoSites, now: Date.now() },
       );
-      const lines = accepted.map((r) => {
-        const e = r.event;
-        return (
-          [
-            e.eventId,
-            e.siteId,
-            e.kind,
-            e.sensorId,
-            e.observedAt,
-            e.seq ?? null,
-            e.exercise,
-            r.wingId,
-            r.zoneId,
-            r.streamSeq,
-            JSON.stringify(e),
-          ]
-            .map(copyField)
-            .join('\t') + '\n'
-        );
-      });
+      // In chunks of 5,000 rows, encoded exactly as the worker encodes its COPY batches.
+      const chunks = Array.from({ length: Math.ceil(accepted.length / 5000) }, (_, i) =>
+        copyText(accepted.slice(i * 5000, (i + 1) * 5000)),
+      );
       const client = new pg.Client({ connectionString: h.db.url });
       await client.connect();
       await client.query('TRUNCATE sensor_events');
       await client.query('VACUUM ANALYZE sensor_events');
       const copyStarted = performance.now();
       await pipeline(
-        Readable.from(lines),
-        client.query(copyStreams.from(`COPY sensor_events (${COLUMNS}) FROM STDIN`)),
+        Readable.from(chunks),
+        client.query(copyStreams.from(`COPY sensor_events (${SENSOR_EVENT_COLUMNS}) FROM STDIN`)),
       );
       const copySeconds = (performance.now() - copyStarted) / 1000;
       const { rows } = await client.query<{ n: number }>('SELECT count(*)::int AS n FROM sensor_events');
