@@ -8,6 +8,11 @@ export function createLogger(config: Pick<Config, 'log'>, name = 'wachtpost'): L
   return pino({
     name,
     level: config.log.level,
-    ...(config.log.pretty && { transport: { target: 'pino-pretty', options: { colorize: true, singleLine: true, ignore: 'pid,hostname' } } }),
+    ...(config.log.pretty && {
+      transport: {
+        target: 'pino-pretty',
+        options: { colorize: true, singleLine: true, ignore: 'pid,hostname' },
+      },
+    }),
   });
 }
