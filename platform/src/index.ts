@@ -9,3 +9,4 @@ export * from './http-server';
 export * from './service';
 export * from './runtime';
 export * from './standalone';
+export { findOrStartNats, NatsUnavailableError } from './launcher/embedded-nats';

@@ -12,9 +12,12 @@ import { waitFor } from '../support/harness';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { freePort, startNatsServer, type TestNatsServer } from '../support/nats-server';
 
-function start(env: Record<string, string>): { child: ChildProcess; output: () => string } {
+function start(
+  env: Record<string, string>,
+  args: string[] = [],
+): { child: ChildProcess; output: () => string } {
   let output = '';
-  const child = spawn(process.execPath, ['--import', 'tsx', 'platform/src/bin/start.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'platform/src/bin/start.ts', ...args], {
     cwd: REPO_ROOT,
     env: { ...process.env, LOG_PRETTY: 'false', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -66,6 +69,36 @@ describe('pnpm start', () => {
       await client.end();
     } finally {
       expect(await stop(run.child)).toBe(0);
+    }
+  });
+
+  it('--demo also runs the simulator feed: exercise traffic is stored', async () => {
+    nats ??= await startNatsServer();
+    const demoDb = await createTestDatabase();
+    const port = await freePort();
+    const run = start({ DATABASE_URL: demoDb.url, NATS_URL: nats.url, PORT: String(port) }, ['--demo']);
+    const client = new pg.Client({ connectionString: demoDb.url });
+    try {
+      await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).ok, 60_000, 'readyz');
+      expect(run.output()).toContain('demo feed (exercise traffic)');
+      await client.connect();
+      const stored = await waitFor(
+        async () => {
+          const { rows } = await client.query<{ kinds: string[]; live: number }>(
+            `SELECT array_agg(DISTINCT kind ORDER BY kind) AS kinds, count(*) FILTER (WHERE NOT exercise)::int AS live
+               FROM sensor_events`,
+          );
+          return rows[0]?.kinds?.includes('heartbeat') && rows[0];
+        },
+        30_000,
+        'demo traffic stored',
+      );
+      expect(stored.kinds).toContain('roster');
+      expect(stored.live).toBe(0);
+    } finally {
+      expect(await stop(run.child)).toBe(0);
+      await client.end();
+      await demoDb.drop();
     }
   });
 

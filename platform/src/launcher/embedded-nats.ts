@@ -14,35 +14,36 @@ export class NatsUnavailableError extends Error {
 }
 
 /**
- * Finds NATS for a local start: a server already answering on 127.0.0.1:4222, else `nats-server` from the PATH
+ * Finds NATS for a local start: a server already answering on 127.0.0.1:4222 (or `port`), else `nats-server` from the PATH
  * started with JetStream and its store in `dir`.
  */
-export async function findOrStartNats(dir: string, log: Logger): Promise<LocalNats> {
-  if (await isPortOpen(4222)) {
-    log.info('using the NATS server on 127.0.0.1:4222');
-    return { url: 'nats://127.0.0.1:4222', stop: async () => {} };
+export async function findOrStartNats(dir: string, log: Logger, port = 4222): Promise<LocalNats> {
+  const url = `nats://127.0.0.1:${port}`;
+  if (await isPortOpen(port)) {
+    log.info(`using the NATS server on 127.0.0.1:${port}`);
+    return { url, stop: async () => {} };
   }
   if (spawnSync('nats-server', ['--version']).error) {
     throw new NatsUnavailableError(
-      'No NATS server answers on 127.0.0.1:4222 and nats-server is not on the PATH.\n' +
+      `No NATS server answers on 127.0.0.1:${port} and nats-server is not on the PATH.\n` +
         '  Install one (Debian/Ubuntu: apt-get install nats-server; others: https://docs.nats.io, "Installing"),\n' +
         '  or point Wachtpost at a server with NATS_URL=nats://host:4222 (JetStream enabled).',
     );
   }
   const storeDir = join(dir, 'nats');
   mkdirSync(storeDir, { recursive: true });
-  const child = spawn('nats-server', ['-a', '127.0.0.1', '-p', '4222', '-js', '-sd', storeDir], {
+  const child = spawn('nats-server', ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', storeDir], {
     stdio: 'ignore',
   });
-  if (!(await waitForPort(4222, 10_000))) {
+  if (!(await waitForPort(port, 10_000))) {
     child.kill();
     throw new NatsUnavailableError(
-      'nats-server was started but did not listen on 127.0.0.1:4222 within 10 s',
+      `nats-server was started but did not listen on 127.0.0.1:${port} within 10 s`,
     );
   }
-  log.info({ storeDir }, 'started nats-server with JetStream on 127.0.0.1:4222');
+  log.info({ storeDir }, `started nats-server with JetStream on 127.0.0.1:${port}`);
   return {
-    url: 'nats://127.0.0.1:4222',
+    url,
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();
