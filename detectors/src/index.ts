@@ -20,3 +20,5 @@ export {
 } from './params';
 export { RULE_IDS, ARRIVAL_RULES, type RuleId } from './rules/rule-ids';
 export { runDetect, syntheticEvents, type DetectRun, type SyntheticOptions } from './bench';
+export * from './runtime/index';
+export { default as detectorsService } from './service';

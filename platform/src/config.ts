@@ -29,6 +29,27 @@ const Env = z.object({
   INGEST_BATCH_WAIT_MS: z.coerce.number().int().min(1).max(10_000).default(50),
   INGEST_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(16).default(2),
   PG_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(8),
+  DETECTORS_BATCH_SIZE: z.coerce.number().int().min(1).max(20_000).default(500),
+  DETECTORS_BATCH_WAIT_MS: z.coerce.number().int().min(1).max(10_000).default(20),
+  // The runtime's clock tick: how soon a site whose sensors all went silent gets its sensor-offline alerts.
+  DETECTORS_TICK_MS: z.coerce.number().int().min(100).max(60_000).default(1000),
+  // A snapshot bounds the replay after a crash; the state can be megabytes, so not one per batch.
+  DETECTORS_SNAPSHOT_EVERY_MS: z.coerce.number().int().min(0).max(3_600_000).default(10_000),
+  // Detector parameter overrides per site id, as JSON: {"demo":{"persistent-phone":{"minNights":4}}}.
+  DETECTORS_PARAMS: z
+    .string()
+    .transform((text, ctx) => {
+      try {
+        const value: unknown = JSON.parse(text);
+        if (typeof value === 'object' && value !== null && !Array.isArray(value))
+          return value as Record<string, unknown>;
+      } catch {
+        // reported below
+      }
+      ctx.addIssue({ code: 'custom', message: 'must be a JSON object keyed by site id' });
+      return z.NEVER;
+    })
+    .optional(),
 });
 
 export interface Config {
@@ -42,6 +63,13 @@ export interface Config {
   sensors: { retentionMs: number; duplicateWindowMs: number; ackWaitMs: number };
   ingest: { batchSize: number; batchWaitMs: number; maxInFlight: number };
   pgPoolSize: number;
+  detectors: {
+    batchSize: number;
+    batchWaitMs: number;
+    tickMs: number;
+    snapshotEveryMs: number;
+    params: Record<string, unknown> | undefined;
+  };
 }
 
 export class ConfigError extends Error {
@@ -75,5 +103,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxInFlight: e.INGEST_MAX_IN_FLIGHT,
     },
     pgPoolSize: e.PG_POOL_SIZE,
+    detectors: {
+      batchSize: e.DETECTORS_BATCH_SIZE,
+      batchWaitMs: e.DETECTORS_BATCH_WAIT_MS,
+      tickMs: e.DETECTORS_TICK_MS,
+      snapshotEveryMs: e.DETECTORS_SNAPSHOT_EVERY_MS,
+      params: e.DETECTORS_PARAMS,
+    },
   };
 }

@@ -40,4 +40,21 @@ describe('migrations on TimescaleDB', () => {
     const { rows } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM sensor_events`);
     expect(rows[0]?.n).toBe(1);
   });
+
+  it('makes alert_history a hypertable with compression, and stores a replayed revision once', async () => {
+    const hypertables = await db.query<{ hypertable_name: string; compression_enabled: boolean }>(
+      'SELECT hypertable_name, compression_enabled FROM timescaledb_information.hypertables',
+    );
+    expect(hypertables.rows).toContainEqual({ hypertable_name: 'alert_history', compression_enabled: true });
+    const jobs = await db.query<{ proc_name: string }>(
+      `SELECT proc_name FROM timescaledb_information.jobs WHERE hypertable_name = 'alert_history'`,
+    );
+    expect(jobs.rows.map((j) => j.proc_name)).toEqual(['policy_compression']);
+    const insert = `INSERT INTO alert_history (alert_id, rev, change, rule, severity, status, site_id, exercise, updated_at, body)
+      VALUES ('demo:sensor-offline:rf-1', 1, 'opened', 'sensor-offline', 'high', 'open', 'demo', false, $1, '{}')
+      ON CONFLICT DO NOTHING`;
+    await db.query(insert, ['2026-11-28T10:00:00.000Z']);
+    const again = await db.query(insert, ['2026-11-28T10:00:00.000Z']);
+    expect(again.affectedRows).toBe(0);
+  });
 });

@@ -1,0 +1,4 @@
+import { runStandalone } from '@wachtpost/platform';
+import detectors from './service';
+
+await runStandalone(detectors);

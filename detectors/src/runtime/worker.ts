@@ -1,0 +1,351 @@
+import {
+  jetstream,
+  jetstreamManager,
+  type ConsumerMessages,
+  type JetStreamClient,
+  type JetStreamManager,
+  type JsMsg,
+} from '@nats-io/jetstream';
+import { DETECTORS_CONSUMER, SENSORS_STREAM, type SiteIndex } from '@wachtpost/contracts';
+import type { Logger, NatsConnection, Registry } from '@wachtpost/platform';
+import type { Pool } from 'pg';
+import type { AlertChange } from '../engine/alert-book';
+import { createEngine } from '../engine/engine';
+import { AlertSink } from './alert-sink';
+import { Correlator, type FeedOutcome } from './correlator';
+import { detectorMetrics, type DetectorMetrics } from './metrics';
+import { restoreState } from './restore';
+import { retryUntilDone, StoppedError, type RetryOptions } from './retry';
+import { fromJsMsg, type SensorMessage } from './sensor-message';
+import { Signal } from './signal';
+import { readStream } from './stream-reader';
+import type { OutboxRow, UnitOfWork } from './unit-of-work';
+
+export interface DetectorsWorkerOptions {
+  nc: NatsConnection;
+  pool: Pool;
+  sites: ReadonlyMap<string, SiteIndex>;
+  registry: Registry;
+  log: Logger;
+  /** A batch is correlated and committed when it is this full or this old. */
+  batchSize: number;
+  batchWaitMs: number;
+  /** How often the wall clock is handed to the engine (`advance`). */
+  tickMs: number;
+  /** How often the engine state is written; 0 writes it with every batch. */
+  snapshotEveryMs: number;
+  /** The stream's retention: older observations are invalid (`clock`), as ingest judges them. */
+  retentionMs: number;
+  /** The consumer's ack wait; a waiting worker says `working()` well inside it. */
+  ackWaitMs: number;
+  /** Detector parameter overrides per site id (see the detectors README). */
+  detectorParams?: Readonly<Record<string, unknown>>;
+  /** On a first start, expect every sensor of the site models to report from now on (default true). */
+  expectSensors?: boolean;
+  stream?: string;
+  consumer?: string;
+  onPublished?: (rows: readonly OutboxRow[], publishedAt: number) => void;
+}
+
+type Phase = 'starting' | 'catching up' | 'consuming' | 'stopped';
+
+/**
+ * The detectors runtime: one worker on the durable pull consumer `detectors`. It correlates messages strictly
+ * in stream order, one batch at a time: the engine runs over the batch (plus a clock tick when one is due),
+ * the alert changes, the tick and (when due) the state snapshot are committed in one transaction, the new
+ * revisions are published on ALERTS, and only then are the messages acknowledged.
+ *
+ * Restart: the state is restored from the snapshot and the stream is read again, from the sequence after it
+ * up to the last one the consumer had handed out, with the logged ticks repeated in place. The engine is
+ * deterministic, so that replay re-derives exactly the revisions already stored, which are neither stored
+ * nor published twice. Redelivered messages at or below the correlated sequence are acknowledged unread.
+ *
+ * The state lives in this process, so one worker serves a consumer: a second one on the same consumer would
+ * get half the messages.
+ */
+export class DetectorsWorker {
+  private readonly stream: string;
+  private readonly consumerName: string;
+  private readonly metrics: DetectorMetrics;
+  private readonly log: Logger;
+  private readonly work = new Signal();
+  private readonly room = new Signal();
+  private readonly sink: AlertSink;
+  private js: JetStreamClient;
+  private jsm: JetStreamManager | undefined;
+  private correlator: Correlator | undefined;
+  private messages: ConsumerMessages | undefined;
+  private filter: string | undefined;
+  private phase: Phase = 'starting';
+  private failure: string | undefined;
+  private stopping = false;
+  private pending: JsMsg[] = [];
+  private firstPendingAt = 0;
+  private tickDue = false;
+  private ticker: NodeJS.Timeout | undefined;
+  private lastSnapshotAt = 0;
+  private lastWorking = 0;
+  private run: Promise<void> | undefined;
+
+  constructor(private readonly options: DetectorsWorkerOptions) {
+    this.stream = options.stream ?? SENSORS_STREAM;
+    this.consumerName = options.consumer ?? DETECTORS_CONSUMER;
+    this.metrics = detectorMetrics(options.registry);
+    this.log = options.log;
+    this.js = jetstream(options.nc);
+    this.sink = new AlertSink({
+      pool: options.pool,
+      js: this.js,
+      partition: this.consumerName,
+      metrics: this.metrics,
+      log: this.log,
+      stopped: () => this.stopping,
+      onPublished: options.onPublished,
+    });
+  }
+
+  /**
+   * Binds to the provisioned consumer (failing at once when it is missing), then restores, catches up and
+   * consumes in the background: a long replay must not hold up the other services of the process.
+   */
+  async start(): Promise<void> {
+    this.jsm = await jetstreamManager(this.options.nc);
+    const info = await this.jsm.consumers.info(this.stream, this.consumerName);
+    this.filter = info.config.filter_subject || undefined;
+    this.run = this.main().catch((err: unknown) => {
+      if (err instanceof StoppedError) return;
+      this.failure = (err as Error).message;
+      this.log.error({ err }, 'detectors worker failed');
+    });
+  }
+
+  /** Throws unless the worker is consuming and its last commit and publication succeeded. */
+  ready(): Promise<void> {
+    if (this.failure) return Promise.reject(new Error(`failed: ${this.failure}`));
+    if (this.phase !== 'consuming') return Promise.reject(new Error(`not consuming: ${this.phase}`));
+    if (this.sink.lastError) return Promise.reject(new Error(`alerts not stored: ${this.sink.lastError}`));
+    return Promise.resolve();
+  }
+
+  /** The last stream sequence correlated (tests and diagnostics). */
+  get position(): number {
+    return this.correlator?.lastSeq ?? 0;
+  }
+
+  /**
+   * Stops taking messages, correlates and commits what it holds with a final snapshot, and acknowledges it.
+   * When the database is away it gives up instead: the messages stay unacknowledged and come back.
+   */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    clearInterval(this.ticker);
+    await this.messages?.close();
+    this.work.notify();
+    this.room.notify();
+    await this.run;
+    this.phase = 'stopped';
+  }
+
+  private async main(): Promise<void> {
+    const retry = this.retry('restore');
+    const restored = await restoreState({
+      pool: this.options.pool,
+      jsm: this.jsm!,
+      stream: this.stream,
+      partition: this.consumerName,
+      log: this.log,
+      retry,
+    });
+    const { detectorParams } = this.options;
+    this.correlator = new Correlator({
+      engine: createEngine([...this.options.sites.values()], detectorParams ? { detectorParams } : {}),
+      sites: this.options.sites,
+      retentionMs: this.options.retentionMs,
+      restored,
+    });
+    const republished = await this.sink.drainOutbox();
+    if (republished) this.log.info({ republished }, 'published alert revisions a crash had left unpublished');
+
+    this.phase = 'catching up';
+    await this.catchUp(retry);
+    if (!restored && this.options.expectSensors !== false) await this.expectSensors();
+    if (this.stopping) return;
+
+    const consumer = await this.js.consumers.get(this.stream, this.consumerName);
+    this.messages = await consumer.consume({ max_messages: this.options.batchSize * 2 });
+    const receiving = this.receive(this.messages);
+    this.ticker = setInterval(() => {
+      this.tickDue = true;
+      this.work.notify();
+    }, this.options.tickMs);
+    this.phase = 'consuming';
+    this.log.info({ seq: this.correlator.lastSeq }, 'detectors consuming');
+    await this.batches();
+    await receiving;
+  }
+
+  /**
+   * Replays what the previous run had received but not covered by a snapshot: the stream from the sequence
+   * after the restored one up to the last one the consumer delivered. No acknowledgements: whatever of it the
+   * consumer redelivers later is acknowledged as already correlated.
+   */
+  private async catchUp(retry: RetryOptions): Promise<void> {
+    const correlator = this.correlator!;
+    const jsm = this.jsm!;
+    const consumer = await retryUntilDone(() => jsm.consumers.info(this.stream, this.consumerName), retry);
+    const to = consumer.delivered.stream_seq;
+    if (to > correlator.lastSeq) {
+      this.log.info(
+        { from: correlator.lastSeq + 1, to },
+        'replaying the stream up to where the last run stopped',
+      );
+    }
+    for (let from = correlator.lastSeq + 1; from <= to && !this.stopping;) {
+      const unit = this.newUnit();
+      const end = Math.min(to, from + this.options.batchSize - 1);
+      await this.readRange(from, end, unit.changes);
+      await this.commit(unit, []);
+      from = end + 1;
+    }
+    const rest = this.newUnit();
+    correlator.finishReplay(rest.changes);
+    await this.commit(rest, []);
+  }
+
+  /**
+   * Feeds stream sequences [from, to] read straight from the stream. A failure part way retries the rest:
+   * what was fed stays fed, and the correlator ignores sequences it already has.
+   */
+  private async readRange(from: number, to: number, out: AlertChange[]): Promise<void> {
+    const jsm = this.jsm!;
+    await retryUntilDone(async () => {
+      const first = (await jsm.streams.info(this.stream)).state.first_seq;
+      const range = {
+        stream: this.stream,
+        from: Math.max(from, this.correlator!.lastSeq + 1, first),
+        to,
+        filter: this.filter,
+      };
+      for await (const message of readStream(jsm, range)) this.feed(message, out);
+    }, this.retry('read'));
+  }
+
+  /** First start: every sensor of the site models counts as live from now, so one that never reports is caught. */
+  private async expectSensors(): Promise<void> {
+    const unit = this.newUnit();
+    for (const siteId of this.options.sites.keys()) {
+      unit.clockInputs.push(this.correlator!.clock('expect', siteId, Date.now(), unit.changes));
+    }
+    await this.commit(unit, []);
+  }
+
+  private async receive(messages: ConsumerMessages): Promise<void> {
+    const limit = this.options.batchSize * 4;
+    try {
+      for await (const m of messages) {
+        if (this.pending.length === 0) this.firstPendingAt = Date.now();
+        this.pending.push(m);
+        if (this.pending.length >= this.options.batchSize) this.work.notify();
+        // Leave the rest in the consumer: held here they would be redelivered while a commit is retried.
+        while (this.pending.length >= limit && !this.stopping) await this.room.wait(1000);
+      }
+    } catch (err) {
+      if (!this.stopping) this.failure = `consumer: ${(err as Error).message}`;
+    }
+    this.work.notify();
+  }
+
+  private async batches(): Promise<void> {
+    while (!this.stopping) {
+      await this.nextWork();
+      if (this.stopping) break;
+      await this.process(this.pending.splice(0, this.options.batchSize), false);
+      this.room.notify();
+    }
+    // Stopping: finish what was received, with a final snapshot so the next start replays nothing.
+    await this.process(this.pending.splice(0), true);
+  }
+
+  /** Waits until a batch is full or old enough, or a tick is due. */
+  private async nextWork(): Promise<void> {
+    for (;;) {
+      if (this.stopping || this.tickDue || this.pending.length >= this.options.batchSize) return;
+      if (this.pending.length === 0) {
+        await this.work.wait();
+        continue;
+      }
+      const left = this.firstPendingAt + this.options.batchWaitMs - Date.now();
+      if (left <= 0) return;
+      await this.work.wait(left);
+    }
+  }
+
+  private async process(batch: JsMsg[], final: boolean): Promise<void> {
+    const unit = this.newUnit();
+    for (const m of batch) await this.handle(fromJsMsg(m), unit.changes);
+    if (this.tickDue && !final) {
+      this.tickDue = false;
+      const now = Date.now();
+      for (const siteId of this.options.sites.keys()) {
+        unit.clockInputs.push(this.correlator!.clock('advance', siteId, now, unit.changes));
+      }
+    }
+    if (final) unit.snapshot = this.correlator!.snapshot();
+    await this.commit(unit, batch);
+    for (const m of batch) m.ack();
+  }
+
+  /** Feeds one delivered message, first reading from the stream any sequences the consumer skipped. */
+  private async handle(message: SensorMessage, out: AlertChange[]): Promise<void> {
+    const from = this.correlator!.lastSeq + 1;
+    if (message.seq > from) {
+      this.log.info({ from, to: message.seq - 1 }, 'reading messages the consumer did not deliver');
+      await this.readRange(from, message.seq - 1, out);
+    }
+    this.feed(message, out);
+  }
+
+  private feed(message: SensorMessage, out: AlertChange[]): FeedOutcome {
+    const outcome = this.correlator!.feed(message, out);
+    this.metrics.messages.inc({ result: outcome.result });
+    if (outcome.result === 'late') this.metrics.late.inc({ site: outcome.siteId ?? 'unknown' });
+    this.metrics.streamSeq.set(this.correlator!.lastSeq);
+    return outcome;
+  }
+
+  private newUnit(): UnitOfWork {
+    return { changes: [], clockInputs: [] };
+  }
+
+  /** Commits and publishes a unit (with a snapshot when one is due), keeping `batch` ours while it waits. */
+  private async commit(unit: UnitOfWork, batch: readonly JsMsg[]): Promise<void> {
+    const every = this.options.snapshotEveryMs;
+    if (!unit.snapshot && (every === 0 || Date.now() - this.lastSnapshotAt >= every)) {
+      unit.snapshot = this.correlator!.snapshot();
+    }
+    if (unit.changes.length === 0 && unit.clockInputs.length === 0 && !unit.snapshot) return;
+    await this.sink.write(unit, () => this.keepWorking(batch));
+    if (unit.snapshot) this.lastSnapshotAt = Date.now();
+  }
+
+  /** While a commit waits for the database, tells JetStream the messages are still being worked on. */
+  private keepWorking(batch: readonly JsMsg[]): void {
+    if (Date.now() - this.lastWorking < this.options.ackWaitMs / 3) return;
+    this.lastWorking = Date.now();
+    for (const m of batch) m.working();
+    for (const m of this.pending) m.working();
+  }
+
+  private retry(step: string): RetryOptions {
+    return {
+      stopped: () => this.stopping,
+      onRetry: (err, attempt, delayMs) => {
+        this.metrics.retries.inc({ step });
+        this.log.warn(
+          { err: (err as Error).message, step, attempt, delayMs },
+          `detectors ${step} failed; retrying`,
+        );
+      },
+    };
+  }
+}
