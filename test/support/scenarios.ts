@@ -224,3 +224,21 @@ export const scenarios = [
   searchMissedScenario,
   sensorOutageScenario,
 ];
+
+/**
+ * The four stories at once, over four and a half days, with one heartbeat schedule (and the outage): a long
+ * enough run to interrupt at several places.
+ */
+export function allStoriesScenario(): Scenario {
+  const stories = scenarios.map((make) => make());
+  return {
+    name: 'all four stories in one run',
+    events: withHeartbeats(
+      stories.flatMap((s) => s.events.filter((e) => e.kind !== 'heartbeat')),
+      at(0, 6),
+      at(4, 13),
+      [{ sensorId: 'gsm-d-1', from: at(1, 6), to: at(1, 12) }],
+    ),
+    expected: stories.flatMap((s) => s.expected),
+  };
+}

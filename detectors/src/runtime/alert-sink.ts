@@ -32,18 +32,15 @@ export class AlertSink {
 
   constructor(private readonly options: AlertSinkOptions) {}
 
-  /** Commits a unit and publishes what it stored for the first time; `keepAlive` runs while it waits. */
-  async write(unit: UnitOfWork, keepAlive: () => void = () => undefined): Promise<void> {
+  /** Commits a unit and publishes what it stored for the first time. */
+  async write(unit: UnitOfWork): Promise<void> {
     const { pool, partition, stopped } = this.options;
     const rows = await retryUntilDone(() => commitUnit(pool, partition, unit), {
       stopped,
-      onRetry: (err, attempt, delayMs) => {
-        this.failed('commit', err, attempt, delayMs);
-        keepAlive();
-      },
+      onRetry: (err, attempt, delayMs) => this.failed('commit', err, attempt, delayMs),
     });
     if (unit.snapshot) this.options.metrics.snapshotBytes.set(unit.snapshot.state.length);
-    await this.publish(rows, keepAlive);
+    await this.publish(rows);
   }
 
   /** Publishes revisions a crash left committed but unpublished. */
@@ -56,15 +53,12 @@ export class AlertSink {
     return rows.length;
   }
 
-  private async publish(rows: readonly OutboxRow[], keepAlive: () => void = () => undefined): Promise<void> {
+  private async publish(rows: readonly OutboxRow[]): Promise<void> {
     const { js, pool, log, metrics, stopped } = this.options;
     if (rows.length > 0) {
       await retryUntilDone(() => publishRevisions(js, rows), {
         stopped,
-        onRetry: (err, attempt, delayMs) => {
-          this.failed('publish', err, attempt, delayMs);
-          keepAlive();
-        },
+        onRetry: (err, attempt, delayMs) => this.failed('publish', err, attempt, delayMs),
       });
     }
     if (this.lastError) log.info('alert storage and publication work again');

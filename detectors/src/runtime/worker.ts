@@ -84,7 +84,6 @@ export class DetectorsWorker {
   private tickDue = false;
   private ticker: NodeJS.Timeout | undefined;
   private lastSnapshotAt = 0;
-  private lastWorking = 0;
   private run: Promise<void> | undefined;
 
   constructor(private readonly options: DetectorsWorkerOptions) {
@@ -324,16 +323,21 @@ export class DetectorsWorker {
       unit.snapshot = this.correlator!.snapshot();
     }
     if (unit.changes.length === 0 && unit.clockInputs.length === 0 && !unit.snapshot) return;
-    await this.sink.write(unit, () => this.keepWorking(batch));
+    // While the database or NATS is away, tell JetStream the messages are still being worked on, well
+    // inside the ack wait, so they are not handed out again; on a timer, not per retry, whose backoff grows.
+    const keepAlive = setInterval(
+      () => {
+        for (const m of batch) m.working();
+        for (const m of this.pending) m.working();
+      },
+      Math.max(100, this.options.ackWaitMs / 3),
+    );
+    try {
+      await this.sink.write(unit);
+    } finally {
+      clearInterval(keepAlive);
+    }
     if (unit.snapshot) this.lastSnapshotAt = Date.now();
-  }
-
-  /** While a commit waits for the database, tells JetStream the messages are still being worked on. */
-  private keepWorking(batch: readonly JsMsg[]): void {
-    if (Date.now() - this.lastWorking < this.options.ackWaitMs / 3) return;
-    this.lastWorking = Date.now();
-    for (const m of batch) m.working();
-    for (const m of this.pending) m.working();
   }
 
   private retry(step: string): RetryOptions {
