@@ -50,6 +50,11 @@ const Env = z.object({
       return z.NEVER;
     })
     .optional(),
+  // The first admin's password; without it a start creates one and prints it once (console/server README).
+  WACHTPOST_ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
+  // Behind HTTPS (a TLS proxy in production) the session cookie must be Secure; on plain localhost it cannot be.
+  CONSOLE_SECURE_COOKIES: Flag.default(false),
+  CONSOLE_SESSION_HOURS: z.coerce.number().min(0.01).max(720).default(12),
 });
 
 export interface Config {
@@ -70,6 +75,7 @@ export interface Config {
     snapshotEveryMs: number;
     params: Record<string, unknown> | undefined;
   };
+  console: { adminPassword: string | undefined; secureCookies: boolean; sessionTtlMs: number };
 }
 
 export class ConfigError extends Error {
@@ -109,6 +115,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       tickMs: e.DETECTORS_TICK_MS,
       snapshotEveryMs: e.DETECTORS_SNAPSHOT_EVERY_MS,
       params: e.DETECTORS_PARAMS,
+    },
+    console: {
+      adminPassword: e.WACHTPOST_ADMIN_PASSWORD,
+      secureCookies: e.CONSOLE_SECURE_COOKIES,
+      sessionTtlMs: e.CONSOLE_SESSION_HOURS * 3_600_000,
     },
   };
 }

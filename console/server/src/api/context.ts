@@ -1,0 +1,17 @@
+import type { Config, Logger } from '@wachtpost/platform';
+import type { Pool } from 'pg';
+import type { AlertActions } from '../alerts/alert-actions';
+import type { LoginRateLimit } from '../auth/rate-limit';
+import type { SilenceCache } from '../alerts/silences';
+
+/** What the route modules share. */
+export interface ApiContext {
+  pool: Pool;
+  config: Config;
+  log: Logger;
+  rateLimit: LoginRateLimit;
+  actions: AlertActions;
+  silences: SilenceCache;
+  /** Ends the live sockets of a session or a user (logout, user disabled or deleted). */
+  disconnect(room: string): void;
+}

@@ -1,0 +1,100 @@
+import { z } from 'zod';
+import { audit } from '../audit';
+import { Role } from '../auth/roles';
+import { deleteUserSessions } from '../auth/sessions';
+import { createUser, deleteUser, findUser, listUsers, Password, updateUser, Username } from '../auth/users';
+import { HttpError, parseInput, readJson, sendJson } from '../http/respond';
+import type { Router } from '../http/router';
+import { authorize } from './authorize';
+import type { ApiContext } from './context';
+
+const NewUser = z.strictObject({ username: Username, password: Password, role: Role });
+const UserChange = z
+  .strictObject({ password: Password.optional(), role: Role.optional(), disabled: z.boolean().optional() })
+  .refine((v) => Object.keys(v).length > 0, 'give at least one of password, role, disabled');
+
+/** Admin only: list, create, change (password, role, disabled) and delete accounts; and read the audit log. */
+export function userRoutes(router: Router, api: ApiContext): void {
+  router.on('GET', '/api/users', async (c) => {
+    await authorize(api, c, 'users:manage');
+    sendJson(c.res, 200, { users: await listUsers(api.pool) });
+  });
+
+  router.on('POST', '/api/users', async (c) => {
+    const admin = await authorize(api, c, 'users:manage');
+    const input = parseInput(NewUser, await readJson(c.req), 'user');
+    const user = await createUser(api.pool, input);
+    if (!user) throw new HttpError(409, `user ${input.username} exists already`);
+    await audit(api.pool, {
+      actor: admin.username,
+      action: 'user-create',
+      target: user.username,
+      ip: c.ip,
+      detail: { role: user.role },
+    });
+    sendJson(c.res, 201, user);
+  });
+
+  router.on('GET', '/api/users/:username', async (c) => {
+    await authorize(api, c, 'users:manage');
+    const user = await findUser(api.pool, c.params.username ?? '');
+    if (!user) throw new HttpError(404, `no user ${c.params.username}`);
+    sendJson(c.res, 200, user);
+  });
+
+  router.on('PATCH', '/api/users/:username', async (c) => {
+    const admin = await authorize(api, c, 'users:manage');
+    const change = parseInput(UserChange, await readJson(c.req), 'user change');
+    const username = c.params.username ?? '';
+    if (username === admin.username && (change.disabled || (change.role && change.role !== 'admin'))) {
+      throw new HttpError(409, 'an admin cannot disable or demote themself');
+    }
+    const user = await updateUser(api.pool, username, change);
+    if (!user) throw new HttpError(404, `no user ${username}`);
+    // A new password, role or a disable ends the user's sessions, so the change holds at once.
+    if (username !== admin.username || change.password) {
+      await deleteUserSessions(api.pool, user.id);
+      api.disconnect(`user:${user.id}`);
+    }
+    await audit(api.pool, {
+      actor: admin.username,
+      action: 'user-update',
+      target: username,
+      ip: c.ip,
+      detail: {
+        role: change.role,
+        disabled: change.disabled,
+        password: change.password ? 'changed' : undefined,
+      },
+    });
+    sendJson(c.res, 200, user);
+  });
+
+  router.on('DELETE', '/api/users/:username', async (c) => {
+    const admin = await authorize(api, c, 'users:manage');
+    const username = c.params.username ?? '';
+    if (username === admin.username) throw new HttpError(409, 'an admin cannot delete themself');
+    const user = await findUser(api.pool, username);
+    if (!user || !(await deleteUser(api.pool, username))) throw new HttpError(404, `no user ${username}`);
+    api.disconnect(`user:${user.id}`);
+    await audit(api.pool, { actor: admin.username, action: 'user-delete', target: username, ip: c.ip });
+    sendJson(c.res, 204, undefined);
+  });
+
+  const AuditQuery = z.strictObject({
+    actor: z.string().max(64).optional(),
+    action: z.string().max(64).optional(),
+    limit: z.coerce.number().int().min(1).max(1000).default(100),
+  });
+  router.on('GET', '/api/audit', async (c) => {
+    await authorize(api, c, 'audit:read');
+    const q = parseInput(AuditQuery, Object.fromEntries(c.query), 'query');
+    const { rows } = await api.pool.query(
+      `SELECT id::int, actor, action, target, ip, detail, at FROM audit_log
+       WHERE ($1::text IS NULL OR actor = $1) AND ($2::text IS NULL OR action = $2)
+       ORDER BY id DESC LIMIT $3`,
+      [q.actor ?? null, q.action ?? null, q.limit],
+    );
+    sendJson(c.res, 200, { entries: rows });
+  });
+}

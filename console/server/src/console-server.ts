@@ -1,0 +1,86 @@
+import { jetstream } from '@nats-io/jetstream';
+import type { RunningService, RuntimeContext } from '@wachtpost/platform';
+import { AlertActions } from './alerts/alert-actions';
+import { SilenceCache } from './alerts/silences';
+import { alertRoutes } from './api/alert-routes';
+import type { ApiContext } from './api/context';
+import { sessionRoutes } from './api/session-routes';
+import { userRoutes } from './api/user-routes';
+import { bootstrapAdmin } from './auth/bootstrap-admin';
+import { LoginRateLimit } from './auth/rate-limit';
+import { setSecurityHeaders } from './http/respond';
+import { Router } from './http/router';
+import { AlertFeed } from './live/alert-feed';
+import { SocketHub } from './live/socket-hub';
+
+export interface ConsoleServerOptions {
+  /** Where the generated admin password is printed (stdout by default). */
+  print?: (text: string) => void;
+  /** A slow socket's buffer bound in packets (tests lower it). */
+  maxPendingPackets?: number;
+  rateLimit?: LoginRateLimit;
+}
+
+export interface ConsoleServer extends RunningService {
+  hub: SocketHub;
+  feed: AlertFeed;
+}
+
+/** Mounts the console (API, sockets, live feed) on the process's runtime. */
+export async function startConsoleServer(
+  ctx: RuntimeContext,
+  options: ConsoleServerOptions = {},
+): Promise<ConsoleServer> {
+  const log = ctx.log.child({ service: 'console' });
+  const { pool, nc, config } = ctx;
+  await bootstrapAdmin(pool, config.console.adminPassword, log, options.print);
+  const js = jetstream(nc);
+  const silences = new SilenceCache(pool, log);
+  await silences.start();
+
+  const hub = new SocketHub({
+    httpServer: ctx.http.server,
+    pool,
+    nc,
+    js,
+    silences,
+    log,
+    maxPendingPackets: options.maxPendingPackets,
+  });
+  // socket.io took over the server's request listeners; this one goes first so every response, the
+  // platform's health routes and the socket.io transport included, carries the security headers.
+  ctx.http.server.prependListener('request', (_req, res) => setSecurityHeaders(res));
+
+  const api: ApiContext = {
+    pool,
+    config,
+    log,
+    rateLimit: options.rateLimit ?? new LoginRateLimit(),
+    actions: new AlertActions(pool, js, log),
+    silences,
+    disconnect: (room) => hub.disconnect(room),
+  };
+  const router = new Router(log);
+  sessionRoutes(router, api);
+  userRoutes(router, api);
+  alertRoutes(router, api);
+  ctx.http.addHandler(router.handler());
+
+  const feed = new AlertFeed(nc, js, log, (entry) => hub.deliver(entry));
+  await feed.start();
+  await hub.start(() => feed.headSeq);
+  log.info({ fromSeq: feed.headSeq }, 'console server up: API on /api, live alerts on socket.io');
+
+  return {
+    hub,
+    feed,
+    async stop() {
+      hub.close();
+      await feed.stop();
+      silences.stop();
+    },
+    async ready() {
+      await pool.query('SELECT 1 FROM users LIMIT 1');
+    },
+  };
+}

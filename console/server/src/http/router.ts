@@ -1,0 +1,85 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger, RouteHandler } from '@wachtpost/platform';
+import { HttpError, sendJson } from './respond';
+
+export interface RequestContext {
+  req: IncomingMessage;
+  res: ServerResponse;
+  params: Record<string, string>;
+  query: URLSearchParams;
+  /** The client's address, for the audit log and the login rate limit. */
+  ip: string;
+}
+
+export type Handler = (c: RequestContext) => Promise<void>;
+
+interface Route {
+  method: string;
+  pattern: RegExp;
+  keys: string[];
+  handler: Handler;
+}
+
+/** A small method + path router (`/api/alerts/:id`) mounted on the platform's one HTTP server. */
+export class Router {
+  private readonly routes: Route[] = [];
+
+  constructor(private readonly log: Logger) {}
+
+  on(method: string, path: string, handler: Handler): this {
+    const keys: string[] = [];
+    const source = path.replace(/:([a-zA-Z]+)/g, (_, key: string) => {
+      keys.push(key);
+      return '([^/]+)';
+    });
+    this.routes.push({ method, pattern: new RegExp(`^${source}$`), keys, handler });
+    return this;
+  }
+
+  handler(): RouteHandler {
+    return async (req, res) => {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      const matches = this.routes
+        .map((route) => ({ route, match: route.pattern.exec(url.pathname) }))
+        .filter((m) => m.match);
+      if (matches.length === 0) return false;
+      const found = matches.find((m) => m.route.method === req.method);
+      if (!found) {
+        sendJson(res, 405, { error: `${req.method} is not allowed on ${url.pathname}` });
+        return true;
+      }
+      const params: Record<string, string> = {};
+      found.route.keys.forEach((key, i) => {
+        const raw = found.match?.[i + 1] ?? '';
+        try {
+          params[key] = decodeURIComponent(raw);
+        } catch {
+          params[key] = raw;
+        }
+      });
+      try {
+        await found.route.handler({
+          req,
+          res,
+          params,
+          query: url.searchParams,
+          ip: req.socket.remoteAddress ?? 'unknown',
+        });
+      } catch (err) {
+        if (err instanceof HttpError) {
+          sendJson(
+            res,
+            err.status,
+            { error: err.message, ...(err.issues && { issues: err.issues }) },
+            err.headers,
+          );
+        } else {
+          this.log.error({ err, url: req.url }, 'console request failed');
+          if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
+          else res.end();
+        }
+      }
+      return true;
+    };
+  }
+}

@@ -1,0 +1,4 @@
+import { runStandalone } from '@wachtpost/platform';
+import consoleService from './service';
+
+await runStandalone(consoleService);

@@ -1,0 +1,230 @@
+import { LoginRateLimit } from '@wachtpost/console';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PASSWORD, startConsoleHarness, type ConsoleHarness, type RunningConsole } from '../support/console';
+
+let h: ConsoleHarness;
+let server: RunningConsole;
+
+beforeAll(async () => {
+  h = await startConsoleHarness();
+  server = await h.startConsole({ rateLimit: new LoginRateLimit(5, 60_000) });
+  await h.addUser('olga', 'operator');
+});
+afterAll(() => h?.close());
+
+const auditOf = async (actor: string, action: string) =>
+  (
+    await h.pool.query<{ actor: string; action: string; target: string | null; ip: string | null }>(
+      'SELECT actor, action, target, ip FROM audit_log WHERE actor = $1 AND action = $2 ORDER BY id',
+      [actor, action],
+    )
+  ).rows;
+
+describe('console sessions', () => {
+  it('logs in with the right password: httpOnly SameSite=Strict cookie, who-am-I, audited', async () => {
+    const res = await h.api(server.base, undefined, 'POST', '/api/session', {
+      username: 'olga',
+      password: PASSWORD,
+    });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ username: 'olga', role: 'operator' });
+    const cookie = res.headers.get('set-cookie') ?? '';
+    expect(cookie).toMatch(/^wachtpost_session=[A-Za-z0-9_-]{40,};/);
+    expect(cookie).toContain('HttpOnly');
+    expect(cookie).toContain('SameSite=Strict');
+    expect(cookie).not.toContain('Secure');
+    const me = await h.api(server.base, cookie.split(';')[0], 'GET', '/api/session');
+    expect(me.status).toBe(200);
+    expect(me.body).toMatchObject({ username: 'olga', role: 'operator' });
+    const logins = await auditOf('olga', 'login');
+    expect(logins.length).toBeGreaterThanOrEqual(1);
+    expect(logins[0]?.ip).toBeTruthy();
+    // Only a hash of the token is stored.
+    const token = cookie.split(';')[0]!.split('=')[1]!;
+    const stored = await h.pool.query('SELECT 1 FROM sessions WHERE token_hash::text LIKE $1', [
+      `%${token}%`,
+    ]);
+    expect(stored.rowCount).toBe(0);
+  });
+
+  it('refuses a wrong password or an unknown user with one message, and audits both', async () => {
+    const wrong = await h.api(server.base, undefined, 'POST', '/api/session', {
+      username: 'olga',
+      password: 'not the password',
+    });
+    const unknown = await h.api(server.base, undefined, 'POST', '/api/session', {
+      username: 'nobody',
+      password: 'whatever-it-is',
+    });
+    expect(wrong.status).toBe(401);
+    expect(unknown.status).toBe(401);
+    expect(wrong.body).toEqual(unknown.body);
+    expect(wrong.headers.get('set-cookie')).toBeNull();
+    expect(await auditOf('nobody', 'login-failed')).toHaveLength(1);
+  });
+
+  it('rate-limits failed logins per username and address: 429 with Retry-After, then even the right password waits', async () => {
+    await h.addUser('rita', 'analyst');
+    for (let i = 0; i < 5; i++) {
+      const res = await h.api(server.base, undefined, 'POST', '/api/session', {
+        username: 'rita',
+        password: `wrong-${i}-password`,
+      });
+      expect(res.status).toBe(401);
+    }
+    const blocked = await h.api(server.base, undefined, 'POST', '/api/session', {
+      username: 'rita',
+      password: PASSWORD,
+    });
+    expect(blocked.status).toBe(429);
+    expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(blocked.body.error).toMatch(/too many failed logins/);
+    expect(await auditOf('rita', 'login-throttled')).toHaveLength(1);
+    // Another user from the same address is not affected.
+    expect(
+      (await h.api(server.base, undefined, 'POST', '/api/session', { username: 'olga', password: PASSWORD }))
+        .status,
+    ).toBe(200);
+  });
+
+  it('logs out: the cookie is cleared, the session is gone server-side, and the logout is audited', async () => {
+    const cookie = await h.login(server.base, 'olga');
+    const out = await h.api(server.base, cookie, 'DELETE', '/api/session');
+    expect(out.status).toBe(204);
+    expect(out.headers.get('set-cookie')).toMatch(/Max-Age=0/);
+    expect((await h.api(server.base, cookie, 'GET', '/api/session')).status).toBe(401);
+    expect((await h.api(server.base, cookie, 'GET', '/api/alerts')).status).toBe(401);
+    expect((await auditOf('olga', 'logout')).length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('answers bad login input with 4xx JSON naming the problem', async () => {
+    const missing = await h.api(server.base, undefined, 'POST', '/api/session', { username: 'olga' });
+    expect(missing.status).toBe(400);
+    expect(missing.body.error).toBe('invalid login');
+    expect(missing.body.issues).toEqual([expect.objectContaining({ path: 'password' })]);
+    const notJson = await h.api(server.base, undefined, 'POST', '/api/session', '{nope');
+    expect(notJson.status).toBe(400);
+    expect(notJson.body.error).toMatch(/not valid JSON/);
+    const form = await fetch(`${server.base}/api/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'username=olga&password=x',
+    });
+    expect(form.status).toBe(415);
+    const extra = await h.api(server.base, undefined, 'POST', '/api/session', {
+      username: 'olga',
+      password: PASSWORD,
+      admin: true,
+    });
+    expect(extra.status).toBe(400);
+    expect((await h.api(server.base, undefined, 'PUT', '/api/session', {})).status).toBe(405);
+  });
+
+  it('sets security headers on every response, API, health and socket.io alike', async () => {
+    for (const path of [
+      '/api/session',
+      '/healthz',
+      '/metrics',
+      '/nowhere',
+      '/socket.io/?EIO=4&transport=polling',
+    ]) {
+      const res = await fetch(server.base + path);
+      expect(res.headers.get('content-security-policy'), path).toContain("frame-ancestors 'none'");
+      expect(res.headers.get('x-content-type-options'), path).toBe('nosniff');
+      expect(res.headers.get('referrer-policy'), path).toBe('no-referrer');
+    }
+  });
+});
+
+describe('console admin account', () => {
+  it('takes the admin password from WACHTPOST_ADMIN_PASSWORD', async () => {
+    const cookie = await h.login(server.base, 'admin');
+    expect((await h.api(server.base, cookie, 'GET', '/api/session')).body).toMatchObject({ role: 'admin' });
+  });
+
+  it('without it, generates a dev admin password once, prints it once, and it works', async () => {
+    await h.pool.query("DELETE FROM users WHERE username = 'admin'");
+    const first = await h.startConsole({ env: { WACHTPOST_ADMIN_PASSWORD: '' } });
+    const printed = first.printed.join('');
+    const password = /Password: (\S+)/.exec(printed)?.[1];
+    expect(password).toBeTruthy();
+    await first.stop();
+    const second = await h.startConsole({ env: { WACHTPOST_ADMIN_PASSWORD: '' } });
+    expect(second.printed).toEqual([]);
+    const cookie = await h.login(second.base, 'admin', password);
+    expect((await h.api(second.base, cookie, 'GET', '/api/session')).body).toMatchObject({
+      username: 'admin',
+    });
+    const stored = await h.pool.query<{ password_hash: string }>(
+      "SELECT password_hash FROM users WHERE username = 'admin'",
+    );
+    expect(stored.rows[0]?.password_hash).toMatch(/^\$argon2id\$/);
+    await second.stop();
+    // The configured password takes over again at the next start.
+    const third = await h.startConsole();
+    await h.login(third.base, 'admin');
+    await third.stop();
+  });
+
+  it('lets an admin create, change, disable and delete users, and audits each', async () => {
+    const admin = await h.login(server.base, 'admin');
+    const created = await h.api(server.base, admin, 'POST', '/api/users', {
+      username: 'tess',
+      password: PASSWORD,
+      role: 'tester',
+    });
+    expect(created.status).toBe(201);
+    expect(created.body).not.toHaveProperty('password_hash');
+    expect(
+      (
+        await h.api(server.base, admin, 'POST', '/api/users', {
+          username: 'tess',
+          password: PASSWORD,
+          role: 'tester',
+        })
+      ).status,
+    ).toBe(409);
+    const tess = await h.login(server.base, 'tess');
+    const changed = await h.api(server.base, admin, 'PATCH', '/api/users/tess', { role: 'analyst' });
+    expect(changed.body).toMatchObject({ role: 'analyst' });
+    // The role change ended tess's session.
+    expect((await h.api(server.base, tess, 'GET', '/api/session')).status).toBe(401);
+    await h.api(server.base, admin, 'PATCH', '/api/users/tess', { disabled: true });
+    expect(
+      (await h.api(server.base, undefined, 'POST', '/api/session', { username: 'tess', password: PASSWORD }))
+        .status,
+    ).toBe(401);
+    const list = await h.api<{ users: { username: string; disabled: boolean }[] }>(
+      server.base,
+      admin,
+      'GET',
+      '/api/users',
+    );
+    expect(list.body.users.find((u) => u.username === 'tess')).toMatchObject({ disabled: true });
+    expect((await h.api(server.base, admin, 'DELETE', '/api/users/tess')).status).toBe(204);
+    expect((await h.api(server.base, admin, 'DELETE', '/api/users/tess')).status).toBe(404);
+    expect((await h.api(server.base, admin, 'DELETE', '/api/users/admin')).status).toBe(409);
+    const bad = await h.api(server.base, admin, 'POST', '/api/users', {
+      username: 'Bad Name',
+      password: 'short',
+      role: 'boss',
+    });
+    expect(bad.status).toBe(400);
+    expect((bad.body.issues as { path: string }[]).map((i) => i.path).sort()).toEqual([
+      'password',
+      'role',
+      'username',
+    ]);
+    const actions = (
+      await h.pool.query<{ action: string }>("SELECT action FROM audit_log WHERE target = 'tess' ORDER BY id")
+    ).rows.map((r) => r.action);
+    expect(actions).toEqual(['user-create', 'user-update', 'user-update', 'user-delete']);
+    const audit = await h.api<{ entries: { action: string }[] }>(
+      server.base,
+      admin,
+      'GET',
+      '/api/audit?actor=admin',
+    );
+    expect(audit.body.entries.map((e) => e.action)).toContain('user-delete');
+  });
+});
