@@ -44,7 +44,14 @@ export function sendJson(
 }
 
 export function issuesOf(error: z.ZodError): { path: string; message: string }[] {
-  return error.issues.map((i) => ({ path: i.path.join('.') || '(root)', message: i.message }));
+  return error.issues.flatMap((i) => {
+    const at = i.path.join('.');
+    // Name each unknown field (a misspelt filter) instead of one issue at the object.
+    if (i.code === 'unrecognized_keys') {
+      return i.keys.map((key) => ({ path: at ? `${at}.${key}` : key, message: 'is not a known field' }));
+    }
+    return [{ path: at || '(root)', message: i.message }];
+  });
 }
 
 /** Parses with a schema or throws a 400 naming every bad field. */
