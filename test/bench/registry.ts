@@ -1,3 +1,6 @@
+import { alertLatencyBench } from './alert-latency';
+import { detectBench } from './detect';
+import { fanoutBench } from './fanout';
 import { ingestBench } from './ingest';
 import { ingestLagBench } from './ingest-lag';
 
@@ -12,4 +15,10 @@ export interface Benchmark {
   run(options: BenchOptions): Promise<Record<string, unknown>[]>;
 }
 
-export const benchmarks: Benchmark[] = [ingestBench, ingestLagBench];
+export const benchmarks: Benchmark[] = [
+  ingestBench,
+  ingestLagBench,
+  detectBench,
+  alertLatencyBench,
+  fanoutBench,
+];

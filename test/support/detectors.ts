@@ -30,7 +30,7 @@ export interface PublishedAlert {
   alert: Alert;
 }
 
-/** A detectors process of its own (the production entry point), to kill with SIGKILL like a crash. */
+/** A service process of its own (the production entry point), to kill with SIGKILL like a crash. */
 export interface DetectorsChild {
   child: ChildProcess;
   output(): string;
@@ -50,6 +50,8 @@ export interface DetectorsHarness extends IngestHarness {
   ): Promise<{ worker: DetectorsWorker; registry: Registry; pool: Pool }>;
   stopDetectors(): Promise<void>;
   startDetectorsProcess(env?: Record<string, string>): DetectorsChild;
+  /** Any service's entry point (e.g. `ingest/src/main.ts`) as a process of its own on this harness. */
+  startServiceProcess(entry: string, env?: Record<string, string>): DetectorsChild;
   /** Waits until the detectors consumer has nothing pending or unacknowledged and the outbox is empty. */
   waitDetectorsIdle(timeoutMs?: number): Promise<void>;
   alerts(filter?: { exercise?: boolean }): Promise<StoredAlert[]>;
@@ -69,6 +71,29 @@ export async function startDetectorsHarness(): Promise<DetectorsHarness> {
       await worker.stop();
       await pool.end();
     }
+  };
+
+  const startServiceProcess = (entry: string, env: Record<string, string> = {}): DetectorsChild => {
+    let output = '';
+    const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, ...h.env, PORT: '0', LOG_LEVEL: 'warn', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+    const handle: DetectorsChild = {
+      child,
+      output: () => output,
+      kill: (signal = 'SIGKILL') =>
+        new Promise<void>((resolve) => {
+          if (child.exitCode !== null || child.signalCode !== null) return resolve();
+          child.once('exit', () => resolve());
+          child.kill(signal);
+        }),
+    };
+    children.push(handle);
+    return handle;
   };
 
   return {
@@ -101,27 +126,9 @@ export async function startDetectorsHarness(): Promise<DetectorsHarness> {
     },
     stopDetectors,
     startDetectorsProcess(env = {}) {
-      let output = '';
-      const child = spawn(process.execPath, ['--import', 'tsx', 'detectors/src/main.ts'], {
-        cwd: REPO_ROOT,
-        env: { ...process.env, ...h.env, PORT: '0', LOG_LEVEL: 'warn', ...env },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-      child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-      const handle: DetectorsChild = {
-        child,
-        output: () => output,
-        kill: (signal = 'SIGKILL') =>
-          new Promise<void>((resolve) => {
-            if (child.exitCode !== null || child.signalCode !== null) return resolve();
-            child.once('exit', () => resolve());
-            child.kill(signal);
-          }),
-      };
-      children.push(handle);
-      return handle;
+      return startServiceProcess('detectors/src/main.ts', env);
     },
+    startServiceProcess,
     async waitDetectorsIdle(timeoutMs = 60_000) {
       await waitFor(
         async () => {

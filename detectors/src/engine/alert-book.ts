@@ -142,9 +142,27 @@ const RANK = new Map(SEVERITIES.map((s, i) => [s, i]));
 const rank = (s: Severity) => RANK.get(s) ?? 0;
 const ruleKey = (rule: RuleId, key: string) => `${rule}|${key}`;
 const sortedUnique = (list: readonly string[]): string[] => [...new Set(list)].sort();
-/** Union of an already sorted, unique list and more items. */
-const sortedUnion = (a: readonly string[], b: readonly string[] = []): string[] =>
-  b.every((x) => a.includes(x)) ? [...a] : sortedUnique([...a, ...b]);
+/** Whether a sorted list holds `x` (binary search: a drone incident can name thousands of tracks). */
+function sortedHas(list: readonly string[], x: string): boolean {
+  let lo = 0;
+  let hi = list.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const v = list[mid]!;
+    if (v === x) return true;
+    if (v < x) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return false;
+}
+/**
+ * Union of an already sorted, unique list and more items. Nothing new (the common repeat) returns the list
+ * itself: the lists are replaced, never changed in place, and copying a long one per report was quadratic.
+ */
+const sortedUnion = (a: readonly string[], b: readonly string[] = []): string[] => {
+  const missing = b.filter((x) => !sortedHas(a, x));
+  return missing.length === 0 ? (a as string[]) : sortedUnique([...a, ...missing]);
+};
 const sameList = (a: readonly string[], b: readonly string[]) =>
   a.length === b.length && a.every((x, i) => x === b[i]);
 const MAX_REFS = 50;

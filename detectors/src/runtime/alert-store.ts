@@ -1,6 +1,7 @@
 import { alertSubject } from '@wachtpost/contracts';
 import type { Pool, PoolClient } from 'pg';
 import type { AlertChange, ChangeKind } from '../engine/alert-book';
+import { saveSnapshot } from './state-store';
 import type { OutboxRow, UnitOfWork } from './unit-of-work';
 
 // Every statement takes its rows as one jsonb array and picks the fields in SQL: one round trip per table.
@@ -53,11 +54,6 @@ const INSERT_CLOCK = `
 INSERT INTO detector_clock (partition, no, after_seq, kind, site_id, at)
 SELECT $1, * FROM unnest($2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::timestamptz[])
 ON CONFLICT DO NOTHING`;
-
-const SAVE_SNAPSHOT = `
-INSERT INTO detector_state (partition, stream_seq, clock_no, state, updated_at) VALUES ($1, $2, $3, $4::json, now())
-ON CONFLICT (partition) DO UPDATE SET
-  stream_seq = EXCLUDED.stream_seq, clock_no = EXCLUDED.clock_no, state = EXCLUDED.state, updated_at = now()`;
 
 interface OutboxDbRow {
   id: string;
@@ -142,14 +138,7 @@ async function writeUnit(client: PoolClient, partition: string, unit: UnitOfWork
       c.map((i) => new Date(i.at).toISOString()),
     ]);
   }
-  if (unit.snapshot) {
-    const s = unit.snapshot;
-    await client.query(SAVE_SNAPSHOT, [partition, s.seq, s.clockNo, s.state]);
-    await client.query('DELETE FROM detector_clock WHERE partition = $1 AND no <= $2', [
-      partition,
-      s.clockNo,
-    ]);
-  }
+  if (unit.snapshot) await saveSnapshot(client, partition, unit.snapshot);
   return outbox.sort((a, b) => a.id - b.id);
 }
 

@@ -1,7 +1,31 @@
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import type { EngineState } from '../engine/lane-state';
 import type { ClockInput } from './clock-input';
-import type { Restored } from './correlator';
+import type { Restored, Snapshot } from './correlator';
+
+// Only a newer position replaces the stored one: a slow write of an older snapshot must not win over a newer
+// one whose transaction already deleted the clock inputs the older one would need.
+const SAVE_SNAPSHOT = `
+INSERT INTO detector_state (partition, stream_seq, clock_no, state, updated_at) VALUES ($1, $2, $3, $4::json, now())
+ON CONFLICT (partition) DO UPDATE SET
+  stream_seq = EXCLUDED.stream_seq, clock_no = EXCLUDED.clock_no, state = EXCLUDED.state, updated_at = now()
+WHERE (detector_state.stream_seq, detector_state.clock_no) <= (EXCLUDED.stream_seq, EXCLUDED.clock_no)`;
+
+/**
+ * Writes a snapshot of the engine state and forgets the clock inputs it covers. Inside a batch's transaction
+ * (a final snapshot) or in one of its own, started after the commit of the batch it follows.
+ */
+export async function saveSnapshot(
+  db: Pool | PoolClient,
+  partition: string,
+  snapshot: Snapshot,
+): Promise<void> {
+  await db.query(SAVE_SNAPSHOT, [partition, snapshot.seq, snapshot.clockNo, snapshot.state]);
+  await db.query('DELETE FROM detector_clock WHERE partition = $1 AND no <= $2', [
+    partition,
+    snapshot.clockNo,
+  ]);
+}
 
 /**
  * The last snapshot of a partition and the clock inputs logged after it, or undefined on a first start.

@@ -18,6 +18,8 @@ import { restoreState } from './restore';
 import { retryUntilDone, StoppedError, type RetryOptions } from './retry';
 import { fromJsMsg, type SensorMessage } from './sensor-message';
 import { Signal } from './signal';
+import { SnapshotPolicy } from './snapshot-policy';
+import { saveSnapshot } from './state-store';
 import { readStream } from './stream-reader';
 import type { OutboxRow, UnitOfWork } from './unit-of-work';
 
@@ -32,7 +34,7 @@ export interface DetectorsWorkerOptions {
   batchWaitMs: number;
   /** How often the wall clock is handed to the engine (`advance`). */
   tickMs: number;
-  /** How often the engine state is written; 0 writes it with every batch. */
+  /** How often the engine state is written at most (less often when it is expensive); 0: every batch. */
   snapshotEveryMs: number;
   /** The stream's retention: older observations are invalid (`clock`), as ingest judges them. */
   retentionMs: number;
@@ -83,7 +85,8 @@ export class DetectorsWorker {
   private firstPendingAt = 0;
   private tickDue = false;
   private ticker: NodeJS.Timeout | undefined;
-  private lastSnapshotAt = 0;
+  private readonly snapshots: SnapshotPolicy;
+  private snapshotWrite: Promise<void> | undefined;
   private run: Promise<void> | undefined;
 
   constructor(private readonly options: DetectorsWorkerOptions) {
@@ -92,6 +95,7 @@ export class DetectorsWorker {
     this.metrics = detectorMetrics(options.registry);
     this.log = options.log;
     this.js = jetstream(options.nc);
+    this.snapshots = new SnapshotPolicy(options.snapshotEveryMs);
     this.sink = new AlertSink({
       pool: options.pool,
       js: this.js,
@@ -142,6 +146,7 @@ export class DetectorsWorker {
     this.work.notify();
     this.room.notify();
     await this.run;
+    await this.snapshotWrite;
     this.phase = 'stopped';
   }
 
@@ -242,9 +247,10 @@ export class DetectorsWorker {
     const limit = this.options.batchSize * 4;
     try {
       for await (const m of messages) {
-        if (this.pending.length === 0) this.firstPendingAt = Date.now();
         this.pending.push(m);
-        if (this.pending.length >= this.options.batchSize) this.work.notify();
+        // The first message starts the batch clock; a full batch goes at once.
+        if (this.pending.length === 1) this.firstPendingAt = Date.now();
+        if (this.pending.length === 1 || this.pending.length >= this.options.batchSize) this.work.notify();
         // Leave the rest in the consumer: held here they would be redelivered while a commit is retried.
         while (this.pending.length >= limit && !this.stopping) await this.room.wait(1000);
       }
@@ -289,7 +295,11 @@ export class DetectorsWorker {
         unit.clockInputs.push(this.correlator!.clock('advance', siteId, now, unit.changes));
       }
     }
-    if (final) unit.snapshot = this.correlator!.snapshot();
+    if (final) {
+      // An older snapshot still being written must not land after the final one.
+      await this.snapshotWrite;
+      unit.snapshot = this.correlator!.snapshot();
+    }
     await this.commit(unit, batch);
     for (const m of batch) m.ack();
   }
@@ -316,28 +326,43 @@ export class DetectorsWorker {
     return { changes: [], clockInputs: [] };
   }
 
-  /** Commits and publishes a unit (with a snapshot when one is due), keeping `batch` ours while it waits. */
+  /** Commits and publishes a unit, keeping `batch` ours while it waits; then writes a snapshot when one is due. */
   private async commit(unit: UnitOfWork, batch: readonly JsMsg[]): Promise<void> {
-    const every = this.options.snapshotEveryMs;
-    if (!unit.snapshot && (every === 0 || Date.now() - this.lastSnapshotAt >= every)) {
-      unit.snapshot = this.correlator!.snapshot();
+    if (unit.changes.length > 0 || unit.clockInputs.length > 0 || unit.snapshot) {
+      // While the database or NATS is away, tell JetStream the messages are still being worked on, well
+      // inside the ack wait, so they are not handed out again; on a timer, not per retry, whose backoff grows.
+      const keepAlive = setInterval(
+        () => {
+          for (const m of batch) m.working();
+          for (const m of this.pending) m.working();
+        },
+        Math.max(100, this.options.ackWaitMs / 3),
+      );
+      try {
+        await this.sink.write(unit);
+      } finally {
+        clearInterval(keepAlive);
+      }
     }
-    if (unit.changes.length === 0 && unit.clockInputs.length === 0 && !unit.snapshot) return;
-    // While the database or NATS is away, tell JetStream the messages are still being worked on, well
-    // inside the ack wait, so they are not handed out again; on a timer, not per retry, whose backoff grows.
-    const keepAlive = setInterval(
-      () => {
-        for (const m of batch) m.working();
-        for (const m of this.pending) m.working();
-      },
-      Math.max(100, this.options.ackWaitMs / 3),
-    );
-    try {
-      await this.sink.write(unit);
-    } finally {
-      clearInterval(keepAlive);
-    }
-    if (unit.snapshot) this.lastSnapshotAt = Date.now();
+    if (unit.snapshot) this.snapshots.taken(Date.now(), 0);
+    else this.snapshotIfDue();
+  }
+
+  /**
+   * Serialises the state (the one pause correlation takes for it) and writes it in a transaction of its own,
+   * while the next batches go on: the batches it covers are committed, so it may land at any time after.
+   * One write at a time; a failed one is skipped (the next is due soon, and the replay covers the gap).
+   */
+  private snapshotIfDue(): void {
+    if (this.snapshotWrite || !this.snapshots.due(Date.now())) return;
+    const started = performance.now();
+    const snapshot = this.correlator!.snapshot();
+    this.snapshots.taken(Date.now(), performance.now() - started);
+    const { pool } = this.options;
+    this.snapshotWrite = saveSnapshot(pool, this.consumerName, snapshot)
+      .then(() => this.metrics.snapshotBytes.set(snapshot.state.length))
+      .catch((err: unknown) => this.log.warn({ err: (err as Error).message }, 'snapshot not written'))
+      .finally(() => (this.snapshotWrite = undefined));
   }
 
   private retry(step: string): RetryOptions {
