@@ -7,6 +7,7 @@ import {
   type ConsoleHarness,
   type RunningConsole,
 } from '../support/console';
+import { waitFor } from '../support/harness';
 
 let h: ConsoleHarness;
 let server: RunningConsole;
@@ -408,5 +409,37 @@ describe('lists', () => {
       cursor = res.body.nextCursor;
     } while (cursor);
     expect(seen).toEqual(['ev-11', 'ev-9', 'ev-7', 'ev-5', 'ev-3', 'ev-1']);
+  });
+});
+
+describe('when NATS is away', () => {
+  it('keeps the committed revision in the outbox and publishes it once NATS is back', async () => {
+    const retrying = await h.startConsole({ outboxRetryMs: 300 });
+    const cookie = await h.login(retrying.base, 'olga');
+    const alert = makeAlert();
+    await h.seedAlert(alert);
+    await h.nats.kill();
+    try {
+      const res = await h.api(retrying.base, cookie, 'POST', `/api/alerts/${alert.alertId}/acknowledge`, {});
+      expect(res.status).toBe(200);
+      const outbox = await h.pool.query('SELECT rev FROM alert_outbox WHERE alert_id = $1', [alert.alertId]);
+      expect(outbox.rows).toEqual([{ rev: 2 }]);
+    } finally {
+      await h.nats.start();
+    }
+    await waitFor(
+      async () =>
+        (await h.pool.query('SELECT 1 FROM alert_outbox WHERE alert_id = $1', [alert.alertId])).rowCount ===
+        0,
+      20_000,
+      'the outbox row published',
+    );
+    const published = await streamRevision(h.nc, alert.alertId, 2);
+    expect(published?.alert).toMatchObject({ rev: 2, status: 'acknowledged' });
+    expect(published?.headers['Wachtpost-Action']).toBe('acknowledge');
+    const metrics = await (await fetch(`${retrying.base}/metrics`)).text();
+    expect(metrics).toMatch(/wachtpost_console_actions_total\{action="acknowledge"\} [1-9]/);
+    expect(metrics).toMatch(/wachtpost_console_logins_total\{result="ok"\} [1-9]/);
+    await retrying.stop();
   });
 });

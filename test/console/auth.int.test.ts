@@ -1,4 +1,6 @@
+import { spawn } from 'node:child_process';
 import { LoginRateLimit } from '@wachtpost/console';
+import { REPO_ROOT } from '@wachtpost/platform';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PASSWORD, startConsoleHarness, type ConsoleHarness, type RunningConsole } from '../support/console';
 
@@ -226,5 +228,46 @@ describe('console admin account', () => {
       '/api/audit?actor=admin',
     );
     expect(audit.body.entries.map((e) => e.action)).toContain('user-delete');
+  });
+});
+
+describe('admin-password CLI', () => {
+  const cli = (args: string[], input?: string) =>
+    new Promise<{ code: number | null; out: string }>((resolve) => {
+      const child = spawn(
+        process.execPath,
+        ['--import', 'tsx', 'console/server/src/bin/admin-password.ts', ...args],
+        {
+          cwd: REPO_ROOT,
+          env: { ...process.env, DATABASE_URL: h.db.url, LOG_LEVEL: 'error', LOG_PRETTY: 'false' },
+          stdio: ['pipe', 'pipe', 'pipe'],
+        },
+      );
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+      child.stdin.end(input ?? '');
+      child.once('exit', (code) => resolve({ code, out }));
+    });
+
+  it('sets a password read from stdin, refuses a short one, generates one, and signs the admin out', async () => {
+    const session = await h.login(server.base, 'admin');
+    const short = await cli([], 'short\n');
+    expect(short.code).toBe(1);
+    expect(short.out).toMatch(/at least 12 characters/);
+    const typed = await cli([], 'a brand new admin password\n');
+    expect(typed.code).toBe(0);
+    expect((await h.api(server.base, session, 'GET', '/api/session')).status).toBe(401);
+    await h.login(server.base, 'admin', 'a brand new admin password');
+    const generated = await cli(['--generate']);
+    expect(generated.code).toBe(0);
+    const password = /admin password set: (\S+)/.exec(generated.out)?.[1];
+    await h.login(server.base, 'admin', password);
+    expect(
+      (await h.pool.query("SELECT 1 FROM audit_log WHERE action = 'admin-password-set' AND actor = 'cli'"))
+        .rowCount,
+    ).toBe(2);
+    // Back to the harness's password for the other tests.
+    await cli([], `${PASSWORD}\n`);
   });
 });

@@ -12,6 +12,7 @@ import { setSecurityHeaders } from './http/respond';
 import { Router } from './http/router';
 import { AlertFeed } from './live/alert-feed';
 import { SocketHub } from './live/socket-hub';
+import { consoleMetrics } from './metrics';
 
 export interface ConsoleServerOptions {
   /** Where the generated admin password is printed (stdout by default). */
@@ -19,6 +20,8 @@ export interface ConsoleServerOptions {
   /** A slow socket's buffer bound in packets (tests lower it). */
   maxPendingPackets?: number;
   rateLimit?: LoginRateLimit;
+  /** How often revisions left unpublished (NATS away) are retried. */
+  outboxRetryMs?: number;
 }
 
 export interface ConsoleServer extends RunningService {
@@ -35,6 +38,7 @@ export async function startConsoleServer(
   const { pool, nc, config } = ctx;
   await bootstrapAdmin(pool, config.console.adminPassword, log, options.print);
   const js = jetstream(nc);
+  const metrics = consoleMetrics(ctx.registry);
   const silences = new SilenceCache(pool, log);
   await silences.start();
 
@@ -45,19 +49,23 @@ export async function startConsoleServer(
     js,
     silences,
     log,
+    metrics,
     maxPendingPackets: options.maxPendingPackets,
   });
   // socket.io took over the server's request listeners; this one goes first so every response, the
   // platform's health routes and the socket.io transport included, carries the security headers.
   ctx.http.server.prependListener('request', (_req, res) => setSecurityHeaders(res));
 
+  const actions = new AlertActions(pool, js, log);
+  actions.startOutboxRetry(options.outboxRetryMs);
   const api: ApiContext = {
     pool,
     config,
     log,
     rateLimit: options.rateLimit ?? new LoginRateLimit(),
-    actions: new AlertActions(pool, js, log),
+    actions,
     silences,
+    metrics,
     disconnect: (room) => hub.disconnect(room),
   };
   const router = new Router(log);
@@ -75,6 +83,7 @@ export async function startConsoleServer(
     hub,
     feed,
     async stop() {
+      actions.stopOutboxRetry();
       hub.close();
       await feed.stop();
       silences.stop();

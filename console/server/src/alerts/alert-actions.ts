@@ -50,11 +50,65 @@ export interface ActionResult {
  * message id `<alertId>:<rev>`, so every console server pushes it and a replay of the stream shows it.
  */
 export class AlertActions {
+  private retryTimer: NodeJS.Timeout | undefined;
+  private seenInOutbox = new Set<number>();
+
   constructor(
     private readonly pool: Pool,
     private readonly js: JetStreamClient,
     private readonly log: Logger,
   ) {}
+
+  /**
+   * Publishes console revisions a failed publish (NATS away) left in the outbox. A row is retried once it has
+   * been there a whole sweep, so a request still publishing its own row is not raced. The message id makes a
+   * second copy (this retry and the detectors' outbox drain both sending it) harmless.
+   */
+  startOutboxRetry(everyMs = 5000): void {
+    this.retryTimer = setInterval(() => {
+      this.retryOutbox().catch((err: unknown) => this.log.warn({ err }, 'console outbox retry failed'));
+    }, everyMs);
+    this.retryTimer.unref();
+  }
+
+  stopOutboxRetry(): void {
+    clearInterval(this.retryTimer);
+  }
+
+  async retryOutbox(): Promise<number> {
+    const { rows } = await this.pool.query<{
+      id: string;
+      alert_id: string;
+      rev: number;
+      subject: string;
+      body: string;
+      action: string;
+      actor: string;
+      assignee: string | null;
+    }>(
+      `SELECT o.id, o.alert_id, o.rev, o.subject, o.body, x.action, x.actor, g.assignee
+       FROM alert_outbox o JOIN alert_actions x ON x.alert_id = o.alert_id AND x.rev = o.rev
+       LEFT JOIN alert_assignments g ON g.alert_id = o.alert_id
+       ORDER BY o.id LIMIT 1000`,
+    );
+    const due = rows.filter((r) => this.seenInOutbox.has(Number(r.id)));
+    this.seenInOutbox = new Set(rows.map((r) => Number(r.id)));
+    for (const r of due) {
+      const h = natsHeaders();
+      h.set(ACTION_HEADER, r.action);
+      h.set(ACTOR_HEADER, r.actor);
+      if (r.assignee) h.set(ASSIGNEE_HEADER, r.assignee);
+      await this.js.publish(r.subject, new TextEncoder().encode(r.body), {
+        msgID: `${r.alert_id}:${r.rev}`,
+        headers: h,
+      });
+      await this.pool.query('DELETE FROM alert_outbox WHERE id = $1', [r.id]);
+      this.seenInOutbox.delete(Number(r.id));
+    }
+    if (due.length > 0)
+      this.log.info({ published: due.length }, 'published console revisions left in the outbox');
+    return due.length;
+  }
 
   async apply(req: ActionRequest): Promise<ActionResult> {
     const { result, outboxId, subject, body } = await this.commit(req);
@@ -187,8 +241,8 @@ export class AlertActions {
       });
       await this.pool.query('DELETE FROM alert_outbox WHERE id = $1', [outboxId]);
     } catch (err) {
-      // Committed but not on the stream yet: the outbox row stays and the detectors' outbox drain publishes
-      // it (with the same message id); the operator's change is not lost, only its push is late.
+      // Committed but not on the stream yet: the outbox row stays and the retry sweep (or the detectors'
+      // outbox drain) publishes it with the same message id; the change is not lost, only its push is late.
       this.log.warn(
         { err, alertId: result.alert.alertId, rev: result.alert.rev },
         'alert revision left in the outbox',

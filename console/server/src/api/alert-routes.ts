@@ -183,6 +183,7 @@ async function act(api: ApiContext, c: RequestContext, action: ActionKind): Prom
     };
   }
   const result = await api.actions.apply(request);
+  api.metrics.actions.inc({ action });
   if (action === 'silence') await api.silences.refresh();
   sendJson(c.res, 200, {
     alert: result.alert,

@@ -3,6 +3,7 @@ import type { Pool } from 'pg';
 import type { AlertActions } from '../alerts/alert-actions';
 import type { LoginRateLimit } from '../auth/rate-limit';
 import type { SilenceCache } from '../alerts/silences';
+import type { ConsoleMetrics } from '../metrics';
 
 /** What the route modules share. */
 export interface ApiContext {
@@ -12,6 +13,7 @@ export interface ApiContext {
   rateLimit: LoginRateLimit;
   actions: AlertActions;
   silences: SilenceCache;
+  metrics: ConsoleMetrics;
   /** Ends the live sockets of a session or a user (logout, user disabled or deleted). */
   disconnect(room: string): void;
 }

@@ -21,6 +21,7 @@ export function sessionRoutes(router: Router, api: ApiContext): void {
     const key = `${username}\u0000${c.ip}`;
     const waitMs = api.rateLimit.retryAfterMs(key);
     if (waitMs > 0) {
+      api.metrics.logins.inc({ result: 'throttled' });
       await audit(api.pool, { actor: username, action: 'login-throttled', ip: c.ip });
       const seconds = Math.ceil(waitMs / 1000);
       throw new HttpError(429, `too many failed logins; try again in ${seconds} s`, undefined, {
@@ -31,12 +32,14 @@ export function sessionRoutes(router: Router, api: ApiContext): void {
     const ok = user ? await verifyPassword(user.passwordHash, password) : await dummyVerify(password);
     if (!user || !ok || user.disabled) {
       api.rateLimit.fail(key);
+      api.metrics.logins.inc({ result: 'failed' });
       const reason = !user ? 'unknown user' : !ok ? 'wrong password' : 'disabled';
       await audit(api.pool, { actor: username, action: 'login-failed', ip: c.ip, detail: { reason } });
       // One message for every reason: the answer must not tell which usernames exist.
       throw new HttpError(401, 'wrong username or password');
     }
     api.rateLimit.succeed(key);
+    api.metrics.logins.inc({ result: 'ok' });
     const session = await createSession(api.pool, user.id, api.config.console.sessionTtlMs);
     await audit(api.pool, { actor: username, action: 'login', ip: c.ip });
     sendJson(

@@ -11,6 +11,7 @@ import type { SilenceCache } from '../alerts/silences';
 import { readCookie, SESSION_COOKIE } from '../auth/cookies';
 import { may } from '../auth/roles';
 import { findSession, type SessionUser } from '../auth/sessions';
+import type { ConsoleMetrics } from '../metrics';
 import { decodeEntry, type FeedEntry } from './alert-feed';
 import {
   ResumeRequest,
@@ -41,6 +42,7 @@ export interface SocketHubOptions {
   js: JetStreamClient;
   silences: SilenceCache;
   log: Logger;
+  metrics: ConsoleMetrics;
   /** Packets waiting in one socket's buffer beyond which it is dropped and told to resync. */
   maxPendingPackets?: number;
 }
@@ -110,6 +112,7 @@ export class SocketHub {
         }
         socket.data.lastSeq = entry.seq;
         socket.emit('alert', push);
+        this.options.metrics.pushes.inc();
       }
     }
   }
@@ -158,7 +161,9 @@ export class SocketHub {
       Math.max(0, user.expiresAt.getTime() - Date.now()),
     );
     expiry.unref();
+    this.options.metrics.sockets.inc();
     socket.on('disconnect', () => {
+      this.options.metrics.sockets.dec();
       clearTimeout(expiry);
       socket.data.replayNo++;
     });
@@ -232,6 +237,7 @@ export class SocketHub {
             if (entry.assignee) this.assignees.set(entry.alert.alertId, entry.assignee);
             if (this.pending(socket) > this.maxPending / 2) await this.drained(socket);
             socket.emit('alert', this.push(entry));
+            this.options.metrics.pushes.inc();
             replayed++;
           }
           // Synchronous from here to going live: the feed cannot deliver in between.
@@ -266,6 +272,7 @@ export class SocketHub {
 
   private stall(socket: LiveSocket): void {
     socket.data.mode = 'stalled';
+    this.options.metrics.slowClients.inc();
     this.options.log.warn(
       { user: socket.data.user.username, lastSeq: socket.data.lastSeq },
       'slow socket dropped from the live feed',
