@@ -57,6 +57,8 @@ export async function runServices(services: Service[], options: RunOptions): Pro
   const registry = createRegistry();
 
   let stopping = false;
+  // Not ready until every service has started and the start-up hook ran: a service mounts its routes in start().
+  let started = false;
   const running: { name: string; service: RunningService }[] = [];
   const readiness = async (): Promise<ReadinessReport> => {
     const checks: Record<string, string> = {};
@@ -69,6 +71,7 @@ export async function runServices(services: Service[], options: RunOptions): Pro
       }
     };
     if (stopping) checks.shutdown = 'shutting down';
+    if (!started) checks.startup = 'starting services';
     await Promise.all([
       probe('nats', () => (nc.isClosed() ? Promise.reject(new Error('connection closed')) : nc.rtt())),
       probe('database', () => pool.query('SELECT 1')),
@@ -112,5 +115,6 @@ export async function runServices(services: Service[], options: RunOptions): Pro
     throw err;
   }
   await options.onStarted?.(ctx);
+  started = true;
   return { ctx, shutdown };
 }
