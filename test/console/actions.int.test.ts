@@ -1,6 +1,7 @@
 import type { Alert } from '@wachtpost/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  connectLive,
   makeAlert,
   startConsoleHarness,
   streamRevision,
@@ -418,6 +419,7 @@ describe('when NATS is away', () => {
     const cookie = await h.login(retrying.base, 'olga');
     const alert = makeAlert();
     await h.seedAlert(alert);
+    const client = await connectLive(retrying.base, cookie);
     await h.nats.kill();
     try {
       const res = await h.api(retrying.base, cookie, 'POST', `/api/alerts/${alert.alertId}/acknowledge`, {});
@@ -437,6 +439,13 @@ describe('when NATS is away', () => {
     const published = await streamRevision(h.nc, alert.alertId, 2);
     expect(published?.alert).toMatchObject({ rev: 2, status: 'acknowledged' });
     expect(published?.headers['Wachtpost-Action']).toBe('acknowledge');
+    // The server's ALERTS reader came back with NATS and pushed the revision.
+    await waitFor(
+      async () => client.pushes.some((p) => p.alert.alertId === alert.alertId && p.alert.rev === 2),
+      10_000,
+      'the revision pushed after NATS returned',
+    );
+    client.close();
     const metrics = await (await fetch(`${retrying.base}/metrics`)).text();
     expect(metrics).toMatch(/wachtpost_console_actions_total\{action="acknowledge"\} [1-9]/);
     expect(metrics).toMatch(/wachtpost_console_logins_total\{result="ok"\} [1-9]/);

@@ -156,9 +156,10 @@ export class SocketHub {
       siteId ? (wingId ? wingRoom(siteId, wingId) : siteRoom(siteId)) : ALL,
     ]);
     // A session that expires while the socket is open ends the socket too.
+    // setTimeout fires at once beyond 2^31 - 1 ms (24.8 days), shorter than the longest session.
     const expiry = setTimeout(
       () => socket.disconnect(true),
-      Math.max(0, user.expiresAt.getTime() - Date.now()),
+      Math.min(2 ** 31 - 1, Math.max(0, user.expiresAt.getTime() - Date.now())),
     );
     expiry.unref();
     this.options.metrics.sockets.inc();
