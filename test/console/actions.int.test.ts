@@ -413,6 +413,47 @@ describe('lists', () => {
   });
 });
 
+describe('alert detail', () => {
+  it('serves the evidence events and the site models, and audits views of detainee-level data', async () => {
+    const alert = makeAlert({ evidence: ['evd-2', 'evd-1', 'evd-missing'] });
+    await h.seedAlert(alert);
+    for (const [i, id] of ['evd-1', 'evd-2'].entries()) {
+      const observedAt = new Date(Date.parse('2026-03-01T00:00:00.000Z') + i * 1000).toISOString();
+      const body = { v: 1, eventId: id, kind: 'gsm', siteId: 'demo', sensorId: 'gsm-a-1', observedAt };
+      await h.pool.query(
+        `INSERT INTO sensor_events (event_id, site_id, kind, sensor_id, observed_at, exercise, stream_seq, body)
+         VALUES ($1, 'demo', 'gsm', 'gsm-a-1', $2, false, $3, $4)`,
+        [id, observedAt, 1000 + i, JSON.stringify(body)],
+      );
+    }
+    const evidence = await h.api<{ events: { eventId: string }[] }>(
+      server.base,
+      cookies.olga,
+      'GET',
+      `/api/alerts/${alert.alertId}/evidence`,
+    );
+    expect(evidence.body.events.map((e) => e.eventId)).toEqual(['evd-1', 'evd-2']);
+    expect((await h.api(server.base, cookies.olga, 'GET', `/api/alerts/${alert.alertId}`)).status).toBe(200);
+    const views = await h.pool.query<{ action: string }>(
+      'SELECT action FROM audit_log WHERE actor = $1 AND target = $2 ORDER BY id',
+      ['olga', alert.alertId],
+    );
+    expect(views.rows.map((r) => r.action)).toEqual(['view-evidence', 'view-alert']);
+    const sites = await h.api<{ sites: { id: string; wings: unknown[] }[] }>(
+      server.base,
+      cookies.olga,
+      'GET',
+      '/api/sites',
+    );
+    expect(sites.body.sites.map((s) => s.id)).toEqual(['demo']);
+    expect(sites.body.sites[0]?.wings.length).toBeGreaterThan(0);
+    expect((await h.api(server.base, cookies.tess, 'GET', '/api/sites')).status).toBe(403);
+    expect(
+      (await h.api(server.base, cookies.tess, 'GET', `/api/alerts/${alert.alertId}/evidence`)).status,
+    ).toBe(403);
+  });
+});
+
 describe('when NATS is away', () => {
   it('keeps the committed revision in the outbox and publishes it once NATS is back', async () => {
     const retrying = await h.startConsole({ outboxRetryMs: 300 });

@@ -66,6 +66,7 @@ export async function startConsoleServer(
     actions,
     silences,
     metrics,
+    sites: ctx.sites,
     disconnect: (room) => hub.disconnect(room),
   };
   const router = new Router(log);

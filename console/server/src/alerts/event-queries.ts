@@ -39,3 +39,12 @@ export async function listEvents(
     nextCursor: rows.length > q.limit && last ? encodeCursor(last.sort_time, last.event_id) : null,
   };
 }
+
+/** The stored events behind an alert's evidence, in observation order (ids the table lacks are left out). */
+export async function evidenceEvents(pool: Pool, eventIds: readonly string[]): Promise<unknown[]> {
+  const { rows } = await pool.query<{ body: unknown }>(
+    'SELECT body FROM sensor_events WHERE event_id = ANY($1::text[]) ORDER BY observed_at, event_id',
+    [eventIds],
+  );
+  return rows.map((r) => r.body);
+}

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { getAlert, listAlerts } from '../alerts/alert-queries';
 import { OUTCOMES, type ActionKind, type ActionRequest } from '../alerts/alert-actions';
-import { listEvents } from '../alerts/event-queries';
+import { evidenceEvents, listEvents } from '../alerts/event-queries';
 import { insertSilence, liftSilence } from '../alerts/silences';
 import { audit } from '../audit';
 import { findUser, Username } from '../auth/users';
@@ -48,10 +48,39 @@ export function alertRoutes(router: Router, api: ApiContext): void {
   });
 
   router.on('GET', '/api/alerts/:id', async (c) => {
-    await authorize(api, c, 'alerts:read');
+    const user = await authorize(api, c, 'alerts:read');
     const found = await getAlert(api.pool, c.params.id ?? '', api.silences.isSilenced);
     if (!found) throw new HttpError(404, `no alert ${c.params.id}`);
+    // The detail names detainees (pseudonymous ids): a view of detainee-level data, audited.
+    await audit(api.pool, {
+      actor: user.username,
+      action: 'view-alert',
+      target: found.alert.alertId,
+      ip: c.ip,
+    });
     sendJson(c.res, 200, found);
+  });
+
+  // The sensor events behind an alert, for its evidence timeline; they may carry detainee ids (searches, roster).
+  router.on('GET', '/api/alerts/:id/evidence', async (c) => {
+    const user = await authorize(api, c, 'alerts:read');
+    const found = await getAlert(api.pool, c.params.id ?? '', api.silences.isSilenced);
+    if (!found) throw new HttpError(404, `no alert ${c.params.id}`);
+    const events = await evidenceEvents(api.pool, found.alert.evidence);
+    await audit(api.pool, {
+      actor: user.username,
+      action: 'view-evidence',
+      target: found.alert.alertId,
+      ip: c.ip,
+      detail: { count: events.length },
+    });
+    sendJson(c.res, 200, { events });
+  });
+
+  // The site models, for the console's wing board and site plans (airspace, footprints, zones, sensors).
+  router.on('GET', '/api/sites', async (c) => {
+    await authorize(api, c, 'alerts:read');
+    sendJson(c.res, 200, { sites: [...api.sites.values()].map((s) => s.site) });
   });
 
   router.on('GET', '/api/events', async (c) => {

@@ -1,3 +1,4 @@
+import type { SiteIndex } from '@wachtpost/contracts';
 import type { Config, Logger } from '@wachtpost/platform';
 import type { Pool } from 'pg';
 import type { AlertActions } from '../alerts/alert-actions';
@@ -14,6 +15,7 @@ export interface ApiContext {
   actions: AlertActions;
   silences: SilenceCache;
   metrics: ConsoleMetrics;
+  sites: ReadonlyMap<string, SiteIndex>;
   /** Ends the live sockets of a session or a user (logout, user disabled or deleted). */
   disconnect(room: string): void;
 }
