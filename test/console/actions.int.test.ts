@@ -474,16 +474,17 @@ describe('when NATS is away', () => {
       async () =>
         (await h.pool.query('SELECT 1 FROM alert_outbox WHERE alert_id = $1', [alert.alertId])).rowCount ===
         0,
-      20_000,
+      30_000,
       'the outbox row published',
     );
-    const published = await streamRevision(h.nc, alert.alertId, 2);
-    expect(published?.alert).toMatchObject({ rev: 2, status: 'acknowledged' });
-    expect(published?.headers['Wachtpost-Action']).toBe('acknowledge');
+    // The test's own connection may still be reconnecting to the restarted server: retry the read.
+    const published = await waitFor(() => streamRevision(h.nc, alert.alertId, 2), 30_000, 'rev 2 on ALERTS');
+    expect(published.alert).toMatchObject({ rev: 2, status: 'acknowledged' });
+    expect(published.headers['Wachtpost-Action']).toBe('acknowledge');
     // The server's ALERTS reader came back with NATS and pushed the revision.
     await waitFor(
       async () => client.pushes.some((p) => p.alert.alertId === alert.alertId && p.alert.rev === 2),
-      10_000,
+      30_000,
       'the revision pushed after NATS returned',
     );
     client.close();
