@@ -120,7 +120,8 @@ describe('pnpm sim', () => {
       expect((JSON.parse(line.data) as { eventId: string }).eventId).toBe(line.msgId);
     }
     const recordedSpan = span(recorded);
-    expect(recordedSpan).toBeGreaterThan(1.6);
+    // Ideally 79/40 s; a loaded machine makes the pacer catch up in bursts. Unpaced would be a few ms.
+    expect(recordedSpan).toBeGreaterThan(1.0);
     expect(recordedSpan).toBeLessThan(2.6);
 
     const before = await streamMessages();
