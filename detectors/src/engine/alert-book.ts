@@ -142,26 +142,32 @@ const RANK = new Map(SEVERITIES.map((s, i) => [s, i]));
 const rank = (s: Severity) => RANK.get(s) ?? 0;
 const ruleKey = (rule: RuleId, key: string) => `${rule}|${key}`;
 const sortedUnique = (list: readonly string[]): string[] => [...new Set(list)].sort();
-/** Whether a sorted list holds `x` (binary search: a drone incident can name thousands of tracks). */
-function sortedHas(list: readonly string[], x: string): boolean {
+/** Where `x` is or belongs in a sorted list (binary search: a drone incident can name thousands of tracks). */
+function sortedIndex(list: readonly string[], x: string): number {
   let lo = 0;
-  let hi = list.length - 1;
-  while (lo <= hi) {
+  let hi = list.length;
+  while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    const v = list[mid]!;
-    if (v === x) return true;
-    if (v < x) lo = mid + 1;
-    else hi = mid - 1;
+    if (list[mid]! < x) lo = mid + 1;
+    else hi = mid;
   }
-  return false;
+  return lo;
 }
 /**
  * Union of an already sorted, unique list and more items. Nothing new (the common repeat) returns the list
- * itself: the lists are replaced, never changed in place, and copying a long one per report was quadratic.
+ * itself: the lists are replaced, never changed in place, and copying or re-sorting a long one per report
+ * was quadratic. New items are inserted where they belong in one copy.
  */
 const sortedUnion = (a: readonly string[], b: readonly string[] = []): string[] => {
-  const missing = b.filter((x) => !sortedHas(a, x));
-  return missing.length === 0 ? (a as string[]) : sortedUnique([...a, ...missing]);
+  let out: string[] | undefined;
+  for (const x of b) {
+    const list = out ?? a;
+    const i = sortedIndex(list, x);
+    if (list[i] === x) continue;
+    out ??= [...a];
+    out.splice(i, 0, x);
+  }
+  return out ?? (a as string[]);
 };
 const sameList = (a: readonly string[], b: readonly string[]) =>
   a.length === b.length && a.every((x, i) => x === b[i]);

@@ -143,7 +143,7 @@ export function createEngine(sites: readonly (SiteModel | SiteIndex)[], options:
       onArrival(ctx, event, t);
       if (isOrdered(event)) {
         if (late) onLate(ctx, event, t);
-        else if (!insertPending(lane.buffer, pendingOf(event))) lane.stats.duplicates++;
+        else if (!insertPending(lane.buffer, pendingOf(event), lane.bufferHead ?? 0)) lane.stats.duplicates++;
       }
       progress(ctx);
       return { state, changes, disposition: late ? 'late' : 'processed' };
@@ -206,7 +206,7 @@ export function createEngine(sites: readonly (SiteModel | SiteIndex)[], options:
         siteId: lane.siteId,
         exercise: lane.exercise,
         watermark: lane.clock.watermark === null ? null : toIso(lane.clock.watermark),
-        buffered: lane.buffer.length,
+        buffered: lane.buffer.length - (lane.bufferHead ?? 0),
         offlineSensors: Object.entries(lane.clock.sensors)
           .filter(([, s]) => s.offlineSince !== null)
           .map(([id]) => id)

@@ -28,8 +28,13 @@ export interface LaneState {
   /** First event time seen: look-backs reaching before it are marked as based on short history. */
   firstAt: EpochMs | null;
   clock: ClockState;
-  /** GSM, search and roster events waiting for the watermark, in event-time order. */
+  /** GSM, search and roster events waiting for the watermark, in event-time order, from `bufferHead` on. */
   buffer: Pending[];
+  /**
+   * Entries before this index are handled and wait to be cut off in one go: shifting one at a time off an
+   * array of hundreds of thousands (two minutes of busy traffic) costs tens of microseconds each.
+   */
+  bufferHead: number;
   /** Event id -> event time, to drop redeliveries within the dedupe horizon. */
   seen: Dict<EpochMs>;
   /** The same ids in arrival order, so forgetting them is a cut from the front, not a scan. */
@@ -63,6 +68,7 @@ export function emptyLane(siteId: string, exercise: boolean): LaneState {
     firstAt: null,
     clock: emptyClock(),
     buffer: [],
+    bufferHead: 0,
     seen: {},
     seenOrder: [],
     custody: emptyCustody(),

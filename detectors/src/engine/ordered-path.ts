@@ -12,7 +12,7 @@ import { flushDirty, nextFlushDue, recorrelate } from './alert-book';
 import type { RuleContext } from './context';
 import { applyRoster } from './custody';
 import { nightOf } from './local-time';
-import type { Pending } from './reorder-buffer';
+import { compactPending, type Pending } from './reorder-buffer';
 import { toMs, type EpochMs } from './time';
 
 const orderedRule = (rule: RuleId) => !ARRIVAL_RULES.has(rule);
@@ -23,13 +23,17 @@ const orderedRule = (rule: RuleId) => !ARRIVAL_RULES.has(rule);
  * rules in the same sequence, whatever order they arrived in.
  */
 export function drainOrdered(ctx: RuleContext, watermark: EpochMs): void {
-  const buffer = ctx.lane.buffer;
-  while (buffer.length > 0 && buffer[0]!.t < watermark) {
-    const item = buffer.shift()!;
+  const lane = ctx.lane;
+  const buffer = lane.buffer;
+  // A state written before bufferHead existed has none: nothing handled is left in its buffer.
+  lane.bufferHead ??= 0;
+  while (lane.bufferHead < buffer.length && buffer[lane.bufferHead]!.t < watermark) {
+    const item = buffer[lane.bufferHead++]!;
     runTimersBefore(ctx, item.t);
     handleOrdered(ctx, item);
-    ctx.lane.orderedAt = item.t;
+    lane.orderedAt = item.t;
   }
+  lane.bufferHead = compactPending(buffer, lane.bufferHead);
   runTimersBefore(ctx, watermark);
 }
 
