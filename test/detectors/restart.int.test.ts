@@ -1,12 +1,11 @@
-import { ALERTS_STREAM, DETECTORS_CONSUMER, SENSORS_STREAM } from '@wachtpost/contracts';
+import { DETECTORS_CONSUMER, SENSORS_STREAM } from '@wachtpost/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDetectorsHarness, type DetectorsHarness, type DetectorsChild } from '../support/detectors';
-import { waitFor } from '../support/harness';
 import { alertIdOf, allStoriesScenario } from '../support/scenarios';
 
 /**
  * Crash and restart: the same traffic is correlated once by an uninterrupted worker and once by detectors
- * processes killed with SIGKILL twice while they work (once with a snapshot after every batch, once with
+ * processes killed with SIGKILL twice while they work, as soon as they publish a new revision (once with a snapshot after every batch, once with
  * the default snapshot interval, so the restart replays from an older snapshot). The alerts, their
  * histories and what reached alerts.v1.> must be identical, revision by revision: none duplicated, none
  * missed.
@@ -27,42 +26,58 @@ describe('detectors restart', () => {
     await baseline.publishEvents(scenario.events);
     await baseline.waitDetectorsIdle();
 
-    const half = Math.floor(scenario.events.length / 2);
-    await crashed.publishEvents(scenario.events.slice(0, half));
+    // In thirds: the first kill comes in the first third, the second in the second, and the last process
+    // finishes the rest, so each kill leaves work behind.
+    const third = Math.floor(scenario.events.length / 3);
+    await crashed.publishEvents(scenario.events.slice(0, third));
     // Small batches: many commits, so a kill lands between some of them.
     const first = crashed.startDetectorsProcess({
       ...INFO,
       DETECTORS_BATCH_SIZE: '20',
       DETECTORS_SNAPSHOT_EVERY_MS: '0',
     });
-    await killAfterAlerts(crashed, first, 1);
-    await crashed.publishEvents(scenario.events.slice(half));
+    await killOnNewRevision(crashed, first);
+    await crashed.publishEvents(scenario.events.slice(third, 2 * third));
     const second = crashed.startDetectorsProcess({ ...INFO, DETECTORS_BATCH_SIZE: '20' });
-    await killAfterAlerts(crashed, second, (await alertCount(crashed)) + 3);
-    const third = crashed.startDetectorsProcess(INFO);
+    await killOnNewRevision(crashed, second);
+    await crashed.publishEvents(scenario.events.slice(2 * third));
+    const last = crashed.startDetectorsProcess(INFO);
     await crashed.waitDetectorsIdle(90_000);
-    outputs.push(first.output(), second.output(), third.output());
+    outputs.push(first.output(), second.output(), last.output());
   }, 180_000);
   afterAll(async () => {
     await Promise.all([baseline?.close(), crashed?.close()]);
   });
 
-  /** Kills the process with SIGKILL as soon as the ALERTS stream holds `n` messages. */
-  async function killAfterAlerts(h: DetectorsHarness, child: DetectorsChild, n: number) {
-    await waitFor(
-      async () => {
-        if (child.child.exitCode !== null) throw new Error(`detectors exited early:\n${child.output()}`);
-        return (await alertCount(h)) >= n;
+  /**
+   * Kills the process with SIGKILL the moment a revision it had not published before reaches alerts.v1.>
+   * (a subscription, not polling, so the process has little time to run on).
+   */
+  async function killOnNewRevision(h: DetectorsHarness, child: DetectorsChild) {
+    const before = new Set((await h.published()).map((p) => `${p.alert.alertId}:${p.alert.rev}`));
+    let killed!: () => void;
+    const done = new Promise<void>((resolve) => (killed = resolve));
+    const sub = h.nc.subscribe('alerts.v1.>', {
+      callback: (_err, msg) => {
+        const alert = msg.json<{ alertId: string; rev: number }>();
+        if (before.has(`${alert.alertId}:${alert.rev}`)) return;
+        child.child.kill('SIGKILL');
+        killed();
       },
-      60_000,
-      `${n} alert revisions published`,
-    );
+    });
+    const exited = new Promise((resolve) => child.child.once('exit', resolve));
+    await Promise.race([
+      done,
+      exited.then(() => Promise.reject(new Error(`detectors exited early:\n${child.output()}`))),
+      new Promise((_, reject) =>
+        setTimeout(() => reject(new Error('no new alert revision in 60 s')), 60_000),
+      ),
+    ]);
+    sub.unsubscribe();
     await child.kill('SIGKILL');
     const info = await h.jsm.consumers.info(SENSORS_STREAM, DETECTORS_CONSUMER);
     kills.push({ numPending: info.num_pending, ackPending: info.num_ack_pending });
   }
-
-  const alertCount = async (h: DetectorsHarness) => (await h.jsm.streams.info(ALERTS_STREAM)).state.messages;
 
   it('was killed while work was left', () => {
     expect(kills).toHaveLength(2);

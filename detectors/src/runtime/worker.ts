@@ -175,8 +175,10 @@ export class DetectorsWorker {
     if (!restored && this.options.expectSensors !== false) await this.expectSensors();
     if (this.stopping) return;
 
-    const consumer = await this.js.consumers.get(this.stream, this.consumerName);
-    this.messages = await consumer.consume({ max_messages: this.options.batchSize * 2 });
+    this.messages = await retryUntilDone(async () => {
+      const consumer = await this.js.consumers.get(this.stream, this.consumerName);
+      return consumer.consume({ max_messages: this.options.batchSize * 2 });
+    }, this.retry('consume'));
     const receiving = this.receive(this.messages);
     this.ticker = setInterval(() => {
       this.tickDue = true;
