@@ -1,0 +1,71 @@
+import { detectorsService } from '@wachtpost/detectors';
+import { loadConfig, runServices, type RunningSystem } from '@wachtpost/platform';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDetectorsHarness, type DetectorsHarness } from '../support/detectors';
+import { quietLog, waitFor } from '../support/harness';
+
+/** The detectors as `pnpm start` runs them: a service on the shared runtime, with readiness and metrics. */
+describe('detectors service', () => {
+  let h: DetectorsHarness;
+  let system: RunningSystem;
+  let base: string;
+  beforeAll(async () => {
+    h = await startDetectorsHarness();
+    system = await runServices([detectorsService], {
+      config: loadConfig(h.env),
+      log: quietLog,
+      installSignalHandlers: false,
+    });
+    base = `http://127.0.0.1:${system.ctx.http.port}`;
+  });
+  afterAll(async () => {
+    await system.shutdown();
+    await h.close();
+  });
+
+  it('is ready once it consumes, and says so in /readyz', async () => {
+    const ready = await waitFor(
+      async () => {
+        const res = await fetch(`${base}/readyz`);
+        return res.status === 200 && ((await res.json()) as { checks: Record<string, string> });
+      },
+      15_000,
+      'readyz 200',
+    );
+    expect(ready.checks).toEqual({ nats: 'ok', database: 'ok', detectors: 'ok' });
+  });
+
+  it('raises a live drone incursion and exposes the contract metrics', async () => {
+    await h.publishEvents([
+      {
+        v: 1,
+        eventId: 'svc-drone-1',
+        kind: 'drone',
+        siteId: 'demo',
+        sensorId: 'rid-1',
+        observedAt: new Date().toISOString(),
+        trackId: 'svc-1',
+        phase: 'start',
+        detection: 'remote-id',
+        position: { lat: 51.6572, lon: 5.2935, altM: 80 },
+      },
+    ]);
+    const metrics = await waitFor(
+      async () => {
+        const text = await (await fetch(`${base}/metrics`)).text();
+        return text.includes('wachtpost_alerts_total{rule="drone-incursion",severity="high"} 1') && text;
+      },
+      15_000,
+      'the raised alert in /metrics',
+    );
+    expect(metrics).toContain('# TYPE wachtpost_alert_latency_seconds histogram');
+    expect(metrics).toContain('wachtpost_alert_latency_seconds_count 1');
+    expect(metrics).toContain('# TYPE wachtpost_detectors_late_events_total counter');
+    const [alert] = await h.alerts();
+    expect(alert).toMatchObject({
+      alertId: 'demo:drone-incursion:rid-1/svc-1',
+      status: 'open',
+      exercise: false,
+    });
+  });
+});
