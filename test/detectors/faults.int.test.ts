@@ -99,6 +99,52 @@ describe('detectors faults', () => {
     ).toBe(1);
   });
 
+  it('does not overwrite a revision another writer stored, and counts it', async () => {
+    const { registry } = await h.startDetectors();
+    const t0 = Date.now();
+    const report = (i: number, at: number) => ({
+      v: 1 as const,
+      eventId: `foreign-${i}`,
+      kind: 'drone' as const,
+      siteId: 'demo',
+      sensorId: 'rid-1',
+      observedAt: new Date(at).toISOString(),
+      trackId: 'foreign-1',
+      phase: 'update' as const,
+      detection: 'remote-id' as const,
+      position: { lat: 51.6572, lon: 5.2935, altM: 80 },
+    });
+    const alertId = 'demo:drone-incursion:rid-1/foreign-1';
+    await h.publishEvents([report(1, t0)]);
+    const opened = await waitFor(
+      async () => (await h.alerts()).find((a) => a.alertId === alertId),
+      10_000,
+      'the incursion alert',
+    );
+    // What the console does for an operator's acknowledgement: rev 2, written beside the engine.
+    const acknowledged = { ...opened.body, rev: 2, status: 'acknowledged' as const };
+    await h.pool.query(
+      `INSERT INTO alert_history (alert_id, rev, change, rule, severity, status, site_id, exercise, updated_at, body)
+       VALUES ($1, 2, 'acknowledged', 'drone-incursion', 'high', 'acknowledged', 'demo', false, now(), $2)`,
+      [alertId, JSON.stringify(acknowledged)],
+    );
+    await h.pool.query(`UPDATE alerts SET rev = 2, status = 'acknowledged', body = $2 WHERE alert_id = $1`, [
+      alertId,
+      JSON.stringify(acknowledged),
+    ]);
+    // The track moves on 11 s later: the engine publishes its own rev 2.
+    await h.publishEvents([report(2, t0 + 11_000)]);
+    await waitFor(
+      async () => (await metricValue(registry, 'wachtpost_detectors_foreign_revisions_total')) === 1,
+      10_000,
+      'the foreign revision counted',
+    );
+    const [stored] = (await h.alerts()).filter((a) => a.alertId === alertId);
+    expect(stored).toMatchObject({ rev: 2, status: 'acknowledged' });
+    const published = (await h.published()).filter((p) => p.alert.alertId === alertId);
+    expect(published.map((p) => p.alert.rev)).toEqual([1]);
+  });
+
   it('starts again from the snapshot a stopped worker wrote and publishes nothing twice', async () => {
     const before = (await h.jsm.streams.info(ALERTS_STREAM)).state.messages;
     const { worker } = await h.startDetectors();

@@ -40,6 +40,13 @@ FROM inserted i JOIN input ON input.a->>'alertId' = i.alert_id AND (input.a->>'r
 ORDER BY input.ord
 RETURNING id, alert_id, rev, change, subject, body`;
 
+// Revisions the history already holds with another body: someone else (the console, for an operator action the
+// engine has not seen) wrote that rev. A replay after a crash finds its own, identical bodies.
+const FOREIGN_REVISIONS = `
+SELECT h.alert_id, h.rev FROM alert_history h
+JOIN unnest($1::text[], $2::int[], $3::jsonb[]) AS c(alert_id, rev, body) ON h.alert_id = c.alert_id AND h.rev = c.rev
+WHERE h.body <> c.body`;
+
 const INSERT_OUTCOMES = `
 INSERT INTO alert_outcomes (alert_id, rev, rule, result, site_id, wing_id, exercise, search_id, event_id,
                             cell_id, cell_ids, sensor_ids, resolved_at)
@@ -100,14 +107,21 @@ function latestPerAlert(changes: readonly AlertChange[]): string[] {
  * revisions it stored for the first time, in order, as outbox rows to publish; a replay of stored revisions
  * returns none, which is what keeps a restart from publishing twice.
  */
-export async function commitUnit(pool: Pool, partition: string, unit: UnitOfWork): Promise<OutboxRow[]> {
+export interface Committed {
+  /** Revisions stored for the first time, in order: to publish. */
+  outbox: OutboxRow[];
+  /** `alertId:rev` of revisions another writer had already stored with other content: not stored, not published. */
+  foreign: string[];
+}
+
+export async function commitUnit(pool: Pool, partition: string, unit: UnitOfWork): Promise<Committed> {
   const client = await pool.connect();
   let broken = false;
   try {
     await client.query('BEGIN');
-    const outbox = await writeUnit(client, partition, unit);
+    const committed = await writeUnit(client, partition, unit);
     await client.query('COMMIT');
-    return outbox;
+    return committed;
   } catch (err) {
     await client.query('ROLLBACK').catch(() => (broken = true));
     throw err;
@@ -117,13 +131,24 @@ export async function commitUnit(pool: Pool, partition: string, unit: UnitOfWork
   }
 }
 
-async function writeUnit(client: PoolClient, partition: string, unit: UnitOfWork): Promise<OutboxRow[]> {
+async function writeUnit(client: PoolClient, partition: string, unit: UnitOfWork): Promise<Committed> {
   let outbox: OutboxRow[] = [];
+  let foreign: string[] = [];
   if (unit.changes.length > 0) {
     const rows = unit.changes.map(changeRow);
     await client.query(UPSERT_ALERTS, [latestPerAlert(unit.changes)]);
     const inserted = await client.query<OutboxDbRow>(INSERT_HISTORY_AND_OUTBOX, [rows]);
     outbox = inserted.rows.map(outboxRow);
+    const stored = new Set(outbox.map((r) => `${r.alertId}:${r.rev}`));
+    const known = unit.changes.filter((c) => !stored.has(`${c.alert.alertId}:${c.alert.rev}`));
+    if (known.length > 0) {
+      const found = await client.query<{ alert_id: string; rev: number }>(FOREIGN_REVISIONS, [
+        known.map((c) => c.alert.alertId),
+        known.map((c) => c.alert.rev),
+        known.map((c) => JSON.stringify(c.alert)),
+      ]);
+      foreign = found.rows.map((r) => `${r.alert_id}:${r.rev}`);
+    }
     const resolved = unit.changes.filter((c) => c.outcome).map(changeRow);
     if (resolved.length > 0) await client.query(INSERT_OUTCOMES, [resolved]);
   }
@@ -139,7 +164,7 @@ async function writeUnit(client: PoolClient, partition: string, unit: UnitOfWork
     ]);
   }
   if (unit.snapshot) await saveSnapshot(client, partition, unit.snapshot);
-  return outbox.sort((a, b) => a.id - b.id);
+  return { outbox: outbox.sort((a, b) => a.id - b.id), foreign };
 }
 
 /** Outbox rows left by a crash between commit and publish, oldest first. */

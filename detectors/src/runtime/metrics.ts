@@ -37,6 +37,11 @@ export function detectorMetrics(registry: Registry) {
       labelNames: ['step'] as const,
       registers: [r],
     }),
+    foreign: new Counter({
+      name: 'wachtpost_detectors_foreign_revisions_total',
+      help: 'Alert revisions the detectors derived but another writer (an operator action) had already stored',
+      registers: [r],
+    }),
     snapshotBytes: new Gauge({
       name: 'wachtpost_detectors_snapshot_bytes',
       help: 'Size of the last engine state snapshot written to detector_state',
