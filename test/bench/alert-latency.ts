@@ -1,12 +1,10 @@
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { DETECTORS_CONSUMER, SENSORS_STREAM, type SensorEventInput } from '@wachtpost/contracts';
-import { REPO_ROOT } from '@wachtpost/platform';
 import { startDetectorsHarness } from '../support/detectors';
 import { messageOf } from '../support/events';
 import { waitFor } from '../support/harness';
 import type { Benchmark } from './registry';
 import { percentile, round } from './stats';
+import { startSteadyLoad } from './steady-load';
 
 /** Sixteen points of the demo airspace at least 200 m apart, so probe tracks never fuse into one incident. */
 const PROBE_POINTS = [0, 1, 2, 3].flatMap((i) =>
@@ -68,32 +66,15 @@ export const alertLatencyBench: Benchmark = {
       await waitFor(async () => latencies.length === 1, 60_000, 'the detectors process to answer a probe');
       latencies.length = 0;
 
-      const publisher = spawn(
-        process.execPath,
-        [
-          '--import',
-          'tsx',
-          fileURLToPath(new URL('./steady-publisher.ts', import.meta.url)),
-          h.nats.url,
-          String(rate),
-          String(durationS),
-        ],
-        { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
-      );
-      let report = '';
-      publisher.stdout.on('data', (d: Buffer) => (report += d.toString()));
-      const exited = new Promise<number | null>((resolve) => publisher.once('exit', resolve));
-      let running = true;
-      void exited.then(() => (running = false));
+      const load = startSteadyLoad(h.nats.url, rate, durationS);
       // Probe once the background has reached its pace, until it ends.
       await new Promise((r) => setTimeout(r, 3000));
       const firstProbe = probes;
-      while (running) {
+      while (load.isRunning()) {
         await probe();
         await new Promise((r) => setTimeout(r, PROBE_EVERY_MS));
       }
-      if ((await exited) !== 0) throw new Error('publisher failed');
-      const { published, seconds } = JSON.parse(report) as { published: number; seconds: number };
+      const { published, seconds } = await load.done;
       const backlog = (await h.jsm.consumers.info(SENSORS_STREAM, DETECTORS_CONSUMER)).num_pending;
       const sent = probes - firstProbe;
       await waitFor(async () => latencies.length >= sent, 60_000, `${sent} probe alerts`).catch(
