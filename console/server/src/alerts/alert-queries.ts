@@ -1,7 +1,7 @@
 import type { Alert } from '@wachtpost/contracts';
 import type { Pool } from 'pg';
 import type { AlertListQuery } from '../api/list-query';
-import { decodeCursor, encodeCursor } from '../http/cursor';
+import { decodeCursor, keysetPage } from '../http/cursor';
 
 /** The console's fields of an alert, sent beside the contract Alert, never inside it. */
 export interface ConsoleFields {
@@ -52,11 +52,10 @@ export async function listAlerts(
     after?.id ?? null,
     q.limit + 1,
   ]);
-  const page = rows.slice(0, q.limit);
-  const last = page[page.length - 1];
+  const { page, nextCursor } = keysetPage(rows, q.limit, (r) => ({ time: r.sort_time, id: r.alert_id }));
   return {
     alerts: page.map((r) => ({ alert: r.body, console: consoleFields(r.body, r.assignee, silenced) })),
-    nextCursor: rows.length > q.limit && last ? encodeCursor(last.sort_time, last.alert_id) : null,
+    nextCursor,
   };
 }
 

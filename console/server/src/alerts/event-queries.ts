@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
 import type { EventListQuery } from '../api/list-query';
-import { decodeCursor, encodeCursor } from '../http/cursor';
+import { decodeCursor, keysetPage } from '../http/cursor';
 
 const LIST = `
 SELECT body, to_json(observed_at)#>>'{}' AS sort_time, event_id, stream_seq
@@ -32,11 +32,10 @@ export async function listEvents(
     after?.id ?? null,
     q.limit + 1,
   ]);
-  const page = rows.slice(0, q.limit);
-  const last = page[page.length - 1];
+  const { page, nextCursor } = keysetPage(rows, q.limit, (r) => ({ time: r.sort_time, id: r.event_id }));
   return {
     events: page.map((r) => r.body),
-    nextCursor: rows.length > q.limit && last ? encodeCursor(last.sort_time, last.event_id) : null,
+    nextCursor,
   };
 }
 

@@ -18,3 +18,19 @@ export function decodeCursor(cursor: string): { time: string; id: string } {
     ]);
   }
 }
+
+/**
+ * Cuts a page from rows fetched with `limit + 1` (the extra row only says that more follow) and names the
+ * cursor of the next page from the last row kept.
+ */
+export function keysetPage<R>(
+  rows: R[],
+  limit: number,
+  keyOf: (row: R) => { time: string; id: string },
+): { page: R[]; nextCursor: string | null } {
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  if (rows.length <= limit || !last) return { page, nextCursor: null };
+  const { time, id } = keyOf(last);
+  return { page, nextCursor: encodeCursor(time, id) };
+}
