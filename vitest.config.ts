@@ -11,7 +11,17 @@ export default defineConfig({
         test: {
           name: 'unit',
           sequence: { groupOrder: 0 },
-          include: ['*/src/**/*.test.ts', 'console/*/src/**/*.test.ts'],
+          include: ['*/src/**/*.test.ts', 'console/server/src/**/*.test.ts'],
+        },
+      },
+      {
+        // The web app's component tests, in jsdom.
+        extends: './console/web/vite.config.ts',
+        test: {
+          name: 'web',
+          sequence: { groupOrder: 0 },
+          environment: 'jsdom',
+          include: ['console/web/src/**/*.test.{ts,tsx}'],
         },
       },
       {
