@@ -1,3 +1,4 @@
+// The pages follow console/web/UI-CONTRACT.md exactly: the Chromium e2e tests (test/e2e) are written against it.
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 
