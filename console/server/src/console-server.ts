@@ -10,6 +10,7 @@ import { bootstrapAdmin } from './auth/bootstrap-admin';
 import { LoginRateLimit } from './auth/rate-limit';
 import { setSecurityHeaders } from './http/respond';
 import { Router } from './http/router';
+import { staticWeb, webAppBuilt, WEB_BUILD_COMMAND, DEFAULT_WEB_DIST } from './http/static-web';
 import { AlertFeed } from './live/alert-feed';
 import { SocketHub } from './live/socket-hub';
 import { consoleMetrics } from './metrics';
@@ -22,6 +23,8 @@ export interface ConsoleServerOptions {
   rateLimit?: LoginRateLimit;
   /** How often revisions left unpublished (NATS away) are retried. */
   outboxRetryMs?: number;
+  /** The built web app to serve (console/web/dist by default). */
+  webDist?: string;
 }
 
 export interface ConsoleServer extends RunningService {
@@ -74,6 +77,14 @@ export async function startConsoleServer(
   userRoutes(router, api);
   alertRoutes(router, api);
   ctx.http.addHandler(router.handler());
+  // After the API router, so an unknown /api path keeps its JSON 404.
+  const webDist = options.webDist ?? DEFAULT_WEB_DIST;
+  if (!webAppBuilt(webDist))
+    log.warn(
+      { webDist },
+      `the console web app is not built: pages answer 503 until \`${WEB_BUILD_COMMAND}\` has run`,
+    );
+  ctx.http.addHandler(staticWeb({ root: webDist, log }));
 
   const feed = new AlertFeed(nc, js, log, (entry) => hub.deliver(entry));
   await feed.start();
