@@ -1,11 +1,14 @@
 # syntax=docker/dockerfile:1
 # One image for every Wachtpost service; docker-compose.yml picks the service with `command`.
-# The services run their TypeScript sources with tsx, so there is no build step and the image holds the whole
-# workspace with its dev dependencies (tsx is one).
+# The services run their TypeScript sources with tsx and the image holds the whole workspace with its dev
+# dependencies (tsx is one); the one build step is the console's web app (Vite, into console/web/dist), which
+# the console server serves.
 #
 # Commands (working directory /app):
 #   tsx platform/src/bin/migrate.ts          migrations and JetStream streams/consumers, then exits (= pnpm migrate)
 #   tsx ingest/src/main.ts                   one ingest worker           (= pnpm --filter @wachtpost/ingest start)
+#   tsx detectors/src/main.ts                the detectors               (= pnpm --filter @wachtpost/detectors start)
+#   tsx console/server/src/main.ts           the console: API, live push, web app (= pnpm --filter @wachtpost/console start)
 #   tsx simulator/src/cli.ts feed --speed 1  realistic simulated traffic (= pnpm sim feed --speed 1)
 #   tsx platform/src/bin/start.ts            everything in one process  (= pnpm start; the default command,
 #                                            given DATABASE_URL and NATS_URL: no embedded servers in the image)
@@ -32,6 +35,10 @@ COPY . .
 # (node_modules, already readable, is left alone so this layer does not copy it).
 RUN find /app -path /app/node_modules -prune -o -exec chmod a+rX {} + \
   && pnpm install --frozen-lockfile --offline --prod=false
+
+# The console web app, built once here: the image is read-only at run time. Built after the sources were
+# copied, so dist is newer than them and `pnpm start` (the default command) does not build it again.
+RUN pnpm --filter @wachtpost/console-web build
 
 # pnpm run would otherwise check node_modules against the install before every script, find the runtime
 # user's store path differs from the build's, and try to reinstall into the read-only /app (checked with

@@ -9,6 +9,7 @@ import { ConfigError, loadConfig, REPO_ROOT } from '../config';
 import { discoverDemoFeed, discoverServices } from '../launcher/discover';
 import { findOrStartNats, NatsUnavailableError } from '../launcher/embedded-nats';
 import { startEmbeddedPostgres } from '../launcher/embedded-postgres';
+import { ensureWebApp, WebBuildError } from '../launcher/web-app';
 import { createLogger } from '../logger';
 import type { NatsConnection } from '../nats';
 import { runServices } from '../runtime';
@@ -32,6 +33,10 @@ const log = createLogger(config, 'wachtpost');
 const onShutdown: (() => Promise<void>)[] = [];
 
 try {
+  const services = await discoverServices(REPO_ROOT);
+  const withConsole = services.some((s) => s.name === 'console');
+  // The console serves console/web/dist: build it first when it is missing or older than its sources.
+  if (withConsole) await ensureWebApp(REPO_ROOT, log);
   if (!config.databaseUrl) {
     const db = await startEmbeddedPostgres(config.dataDir, log);
     config.databaseUrl = db.url;
@@ -42,7 +47,6 @@ try {
     config.nats.url = nats.url;
     onShutdown.unshift(nats.stop);
   }
-  const services = await discoverServices(REPO_ROOT);
   await runServices(services, {
     config,
     log,
@@ -64,6 +68,11 @@ try {
         'Wachtpost is up.',
         `  services:  ${services.map((s) => s.name).join(', ')}${args.demo ? ' + demo feed (exercise traffic)' : ''}`,
         `  sites:     ${[...ctx.sites.keys()].join(', ')} (from ${config.sitesPath})`,
+        ...(withConsole
+          ? [
+              `  console:   ${base}/   (user admin; password from WACHTPOST_ADMIN_PASSWORD, or printed above on the first start)`,
+            ]
+          : []),
         `  health:    ${base}/healthz   readiness: ${base}/readyz   metrics: ${base}/metrics`,
         `  NATS:      ${config.nats.url} (publish sensor events on sensors.v1.<siteId>.<kind>.<sensorId>)`,
         `  database:  ${config.databaseUrl!.replace(/:[^:@/]+@/, ':***@')}`,
@@ -74,7 +83,7 @@ try {
     },
   });
 } catch (err) {
-  if (err instanceof NatsUnavailableError) console.error(err.message);
+  if (err instanceof NatsUnavailableError || err instanceof WebBuildError) console.error(err.message);
   else log.fatal({ err }, 'start-up failed');
   for (const close of onShutdown) await close().catch(() => undefined);
   process.exit(1);
