@@ -380,17 +380,25 @@ function repeat(bc: BookContext, rec: AlertRecord, at: EpochMs): void {
   }
 }
 
+/**
+ * Bumps the record's revision and publishes it; with `adoptRev`, the revision was already stored and
+ * published by another writer (the console, for an operator action): the record takes that number and
+ * nothing is sent.
+ */
 function emit(
   bc: BookContext,
   rec: AlertRecord,
   change: ChangeKind,
   at: EpochMs,
   extra: Partial<AlertChange>,
+  adoptRev?: number,
 ): void {
   const a = rec.alert;
-  a.rev += 1;
+  a.rev = adoptRev ?? a.rev + 1;
   rec.updatedMs = Math.max(rec.updatedMs, at);
   a.updatedAt = toIso(rec.updatedMs);
+  // The adopted revision carries none of the engine's coalesced repeats: those stay due.
+  if (adoptRev !== undefined) return;
   rec.emittedAt = Math.max(rec.emittedAt, at);
   if (rec.flushDue !== null) {
     rec.flushDue = null;
@@ -433,7 +441,13 @@ function isFlapping(bc: BookContext, rk: string, at: EpochMs): boolean {
   return opens.length >= bc.lifecycle.flapCount;
 }
 
-export function resolveRecord(bc: BookContext, rec: AlertRecord, at: EpochMs, outcome: AlertOutcome): void {
+export function resolveRecord(
+  bc: BookContext,
+  rec: AlertRecord,
+  at: EpochMs,
+  outcome: AlertOutcome,
+  adoptRev?: number,
+): void {
   if (rec.alert.status === 'resolved') return;
   rec.alert.status = 'resolved';
   rec.resolvedAt = at;
@@ -443,7 +457,7 @@ export function resolveRecord(bc: BookContext, rec: AlertRecord, at: EpochMs, ou
     removeFrom(bc.book.pending, rec.id);
   }
   rec.alert.summary = composeSummary(rec);
-  emit(bc, rec, 'resolved', at, { outcome });
+  emit(bc, rec, 'resolved', at, { outcome }, adoptRev);
 }
 
 /** The condition ended by itself; a flapping alert waits for a quiet flap window first. */
@@ -468,10 +482,33 @@ export function resolvePending(bc: BookContext, now: EpochMs): void {
   }
 }
 
-export function acknowledgeRecord(bc: BookContext, rec: AlertRecord, at: EpochMs): void {
+export function acknowledgeRecord(bc: BookContext, rec: AlertRecord, at: EpochMs, adoptRev?: number): void {
   if (rec.alert.status !== 'open') return;
   rec.alert.status = 'acknowledged';
-  emit(bc, rec, 'acknowledged', at, {});
+  emit(bc, rec, 'acknowledged', at, {}, adoptRev);
+}
+
+export type OperatorAction = 'acknowledge' | 'assign' | 'note' | 'resolve' | 'silence';
+
+/**
+ * An operator's action on an alert. Without `consoleRev` the engine writes the revision itself. With it, the
+ * console has already stored and published revision `consoleRev`: the record adopts that number (and the
+ * status change) without sending anything, so its next revision follows the console's. If the engine has
+ * meanwhile sent a revision of that number itself (it had not seen the action yet; the store kept the
+ * console's), the status change goes out as the next revision instead, so the action is not undone.
+ */
+export function applyOperatorAction(
+  bc: BookContext,
+  rec: AlertRecord,
+  action: OperatorAction,
+  at: EpochMs,
+  consoleRev?: number,
+): void {
+  const adopt = consoleRev !== undefined && consoleRev > rec.alert.rev ? consoleRev : undefined;
+  if (action === 'acknowledge') acknowledgeRecord(bc, rec, at, adopt);
+  else if (action === 'resolve') resolveRecord(bc, rec, at, { result: 'operator' }, adopt);
+  // Assign, note and silence change no field of the contract alert: only the revision number moves on.
+  if (adopt !== undefined) rec.alert.rev = Math.max(rec.alert.rev, adopt);
 }
 
 export function activeRecords(bc: BookContext): AlertRecord[] {

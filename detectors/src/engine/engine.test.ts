@@ -137,6 +137,60 @@ describe('engine', () => {
     expect(h.engine.command(h.state, { action: 'resolve', alertId: 'nope', at: 0 }).found).toBe(false);
   });
 
+  it.each([
+    {
+      name: 'adopts the revision the console stored for an acknowledge, sending nothing',
+      action: 'acknowledge' as const,
+      engineRepeats: 0,
+      consoleRev: 2,
+      sent: [],
+      then: { rev: 2, status: 'acknowledged' },
+    },
+    {
+      name: 'adopts the rev of a note, which changes no alert field',
+      action: 'note' as const,
+      engineRepeats: 0,
+      consoleRev: 2,
+      sent: [],
+      then: { rev: 2, status: 'open' },
+    },
+    {
+      // The engine sent its own rev 2 before it saw the console's: the store kept the console's, so the
+      // acknowledge goes out again as rev 3 rather than being undone by the engine's status `open`.
+      name: 'sends the status change as the next rev when the engine had taken the console rev itself',
+      action: 'acknowledge' as const,
+      engineRepeats: 1,
+      consoleRev: 2,
+      sent: [{ change: 'acknowledged', rev: 3 }],
+      then: { rev: 3, status: 'acknowledged' },
+    },
+  ])('$name', ({ action, engineRepeats, consoleRev, sent, then }) => {
+    const h = harness();
+    h.run(
+      nights.map((t, i) => gsm(`g${i}`, t, 'a-01')),
+      { heartbeatEveryMin: 60 },
+    );
+    const id = 'pi-test:persistent-phone:a-01';
+    const extra = ['2026-06-04T21:00:00.000Z'].slice(0, engineRepeats);
+    h.run(
+      extra.map((t, i) => gsm(`r${i}`, t, 'a-01')),
+      { heartbeatEveryMin: 60 },
+    );
+    h.engine.flush(h.state);
+    const result = h.engine.command(h.state, {
+      action,
+      alertId: id,
+      at: '2026-06-05T08:00:00.000Z',
+      rev: consoleRev,
+    });
+    expect(result.changes.map((c) => ({ change: c.change, rev: c.alert.rev }))).toEqual(sent);
+    expect(h.alerts('persistent-phone')[0]).toMatchObject(then);
+    // The engine's next revision follows on.
+    h.run([gsm('next', '2026-06-05T21:00:00.000Z', 'a-01')], { heartbeatEveryMin: 60 });
+    h.engine.flush(h.state);
+    expect(h.alerts('persistent-phone')[0]!.rev).toBe(then.rev + 1);
+  });
+
   it('keeps alert ids within 128 characters for very long track ids', () => {
     const h = harness();
     h.run([drone('d1', '2026-06-01T22:00:00.000Z', 'T'.repeat(128), SPOTS.overA)], { heartbeatEveryMin: 0 });

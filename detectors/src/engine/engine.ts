@@ -1,6 +1,6 @@
 import type { Alert, SensorEvent, SiteIndex, SiteModel } from '@wachtpost/contracts';
 import { resolveDetectorParams, type DetectorParams } from '../params';
-import { acknowledgeRecord, flushAll, resolveRecord, type AlertChange } from './alert-book';
+import { applyOperatorAction, flushAll, type AlertChange, type OperatorAction } from './alert-book';
 import { onArrival } from './arrival-path';
 import { expectSensor } from './clock';
 import { createContext, type RuleContext } from './context';
@@ -38,10 +38,15 @@ export interface ChangesResult {
 
 /** What an operator did in the console; the runtime feeds it back so cool-downs see it. */
 export interface OperatorCommand {
-  action: 'acknowledge' | 'resolve';
+  action: OperatorAction;
   alertId: string;
   /** When it happened (ISO or epoch ms). */
   at: string | EpochMs;
+  /**
+   * The revision the console stored and published for it. Absent: the engine writes the revision itself.
+   * Present: the engine continues from it (see applyOperatorAction).
+   */
+  rev?: number;
 }
 
 export interface LaneInfo {
@@ -178,9 +183,7 @@ export function createEngine(sites: readonly (SiteModel | SiteIndex)[], options:
         const rec = dget(lane.book.records, command.alertId);
         const ctx = rec && contextFor(lane, changes);
         if (!rec || !ctx) continue;
-        const at = asMs(command.at);
-        if (command.action === 'acknowledge') acknowledgeRecord(ctx.bc, rec, at);
-        else resolveRecord(ctx.bc, rec, at, { result: 'operator' });
+        applyOperatorAction(ctx.bc, rec, command.action, asMs(command.at), command.rev);
         return { state, changes, found: true };
       }
       return { state, changes, found: false };

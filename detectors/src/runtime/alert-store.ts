@@ -58,9 +58,15 @@ FROM unnest($1::jsonb[]) AS c, LATERAL (SELECT (c->>'body')::jsonb AS a, c->'out
 ON CONFLICT DO NOTHING`;
 
 const INSERT_CLOCK = `
-INSERT INTO detector_clock (partition, no, after_seq, kind, site_id, at)
-SELECT $1, * FROM unnest($2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::timestamptz[])
+INSERT INTO detector_clock (partition, no, after_seq, kind, site_id, at, command)
+SELECT $1, * FROM unnest($2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::timestamptz[], $7::jsonb[])
 ON CONFLICT DO NOTHING`;
+
+// The operator actions this unit hands to the engine: the poll (pendingOperatorActions) will not see them again.
+const MARK_APPLIED = `
+UPDATE alert_actions SET detectors_applied = true
+FROM unnest($1::text[], $2::int[]) AS c(alert_id, rev)
+WHERE alert_actions.alert_id = c.alert_id AND alert_actions.rev = c.rev`;
 
 interface OutboxDbRow {
   id: string;
@@ -161,7 +167,12 @@ async function writeUnit(client: PoolClient, partition: string, unit: UnitOfWork
       c.map((i) => i.kind),
       c.map((i) => i.siteId),
       c.map((i) => new Date(i.at).toISOString()),
+      c.map((i) => (i.command ? JSON.stringify(i.command) : null)),
     ]);
+    const applied = c.flatMap((i) => i.command ?? []);
+    if (applied.length > 0) {
+      await client.query(MARK_APPLIED, [applied.map((a) => a.alertId), applied.map((a) => a.rev)]);
+    }
   }
   if (unit.snapshot) await saveSnapshot(client, partition, unit.snapshot);
   return { outbox: outbox.sort((a, b) => a.id - b.id), foreign };

@@ -2,7 +2,7 @@ import { validateSensorMessage, type SiteIndex } from '@wachtpost/contracts';
 import type { AlertChange } from '../engine/alert-book';
 import type { Disposition, Engine } from '../engine/engine';
 import type { EngineState } from '../engine/lane-state';
-import type { ClockInput } from './clock-input';
+import type { ClockInput, OperatorInput } from './clock-input';
 import type { SensorMessage } from './sensor-message';
 
 /** What became of one message: the engine's disposition, or why the engine never saw it. */
@@ -94,9 +94,16 @@ export class Correlator {
   }
 
   /** Applies a new clock input now (after the last message handled) and returns it for the log. */
-  clock(kind: ClockInput['kind'], siteId: string, at: number, out: AlertChange[]): ClockInput {
+  clock(
+    kind: ClockInput['kind'],
+    siteId: string,
+    at: number,
+    out: AlertChange[],
+    command?: OperatorInput,
+  ): ClockInput {
     this.finishReplay(out);
     const input: ClockInput = { no: this.clockNo + 1, afterSeq: this.seq, kind, siteId, at };
+    if (command) input.command = command;
     this.apply(input, out);
     return input;
   }
@@ -119,12 +126,15 @@ export class Correlator {
     while (this.replay.length > 0 && this.replay[0]!.afterSeq <= seq) this.apply(this.replay.shift()!, out);
   }
 
+  private run(input: ClockInput) {
+    if (input.kind === 'advance') return this.engine.advance(this.state, input.siteId, input.at);
+    if (input.kind === 'expect') return this.engine.expectSensors(this.state, input.siteId, input.at);
+    if (!input.command) throw new Error(`operator input ${input.no} has no command`);
+    return this.engine.command(this.state, { ...input.command, at: input.at });
+  }
+
   private apply(input: ClockInput, out: AlertChange[]): void {
-    const result =
-      input.kind === 'advance'
-        ? this.engine.advance(this.state, input.siteId, input.at)
-        : this.engine.expectSensors(this.state, input.siteId, input.at);
-    out.push(...result.changes);
+    out.push(...this.run(input).changes);
     this.clockNo = input.no;
   }
 }

@@ -39,7 +39,12 @@ export function detectorMetrics(registry: Registry) {
     }),
     foreign: new Counter({
       name: 'wachtpost_detectors_foreign_revisions_total',
-      help: 'Alert revisions the detectors derived but another writer (an operator action) had already stored',
+      help: 'Alert revisions the detectors derived before seeing an operator action that had already taken that rev',
+      registers: [r],
+    }),
+    operatorActions: new Counter({
+      name: 'wachtpost_detectors_operator_actions_total',
+      help: 'Operator actions from the console handed to the engine (so its revisions continue from them)',
       registers: [r],
     }),
     snapshotBytes: new Gauge({

@@ -1,6 +1,6 @@
 import type { Pool, PoolClient } from 'pg';
 import type { EngineState } from '../engine/lane-state';
-import type { ClockInput } from './clock-input';
+import type { ClockInput, OperatorInput } from './clock-input';
 import type { Restored, Snapshot } from './correlator';
 
 // Only a newer position replaces the stored one: a slow write of an older snapshot must not win over a newer
@@ -44,8 +44,9 @@ export async function loadSnapshot(pool: Pool, partition: string): Promise<Resto
     kind: ClockInput['kind'];
     site_id: string;
     at: Date;
+    command: OperatorInput | null;
   }>(
-    'SELECT no, after_seq, kind, site_id, at FROM detector_clock WHERE partition = $1 AND no > $2 ORDER BY no',
+    'SELECT no, after_seq, kind, site_id, at, command FROM detector_clock WHERE partition = $1 AND no > $2 ORDER BY no',
     [partition, clockNo],
   );
   if (!row && logged.rows.length === 0) return undefined;
@@ -60,6 +61,7 @@ export async function loadSnapshot(pool: Pool, partition: string): Promise<Resto
       kind: r.kind,
       siteId: r.site_id,
       at: r.at.getTime(),
+      ...(r.command && { command: r.command }),
     })),
   };
 }

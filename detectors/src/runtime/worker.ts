@@ -14,6 +14,7 @@ import { createEngine } from '../engine/engine';
 import { AlertSink } from './alert-sink';
 import { Correlator, type FeedOutcome } from './correlator';
 import { detectorMetrics, type DetectorMetrics } from './metrics';
+import { pendingOperatorActions, type PendingAction } from './operator-actions';
 import { restoreState } from './restore';
 import { retryUntilDone, StoppedError, type RetryOptions } from './retry';
 import { fromJsMsg, type SensorMessage } from './sensor-message';
@@ -48,6 +49,9 @@ export interface DetectorsWorkerOptions {
   consumer?: string;
   onPublished?: (rows: readonly OutboxRow[], publishedAt: number) => void;
 }
+
+/** At most this many operator actions per tick: a backlog after an outage drains over a few ticks. */
+const OPERATOR_ACTIONS_PER_TICK = 500;
 
 type Phase = 'starting' | 'catching up' | 'consuming' | 'stopped';
 
@@ -292,6 +296,10 @@ export class DetectorsWorker {
     for (const m of batch) await this.handle(fromJsMsg(m), unit.changes);
     if (this.tickDue && !final) {
       this.tickDue = false;
+      for (const action of await this.operatorActions()) {
+        const { siteId, at, command } = action;
+        unit.clockInputs.push(this.correlator!.clock('operator', siteId, at, unit.changes, command));
+      }
       const now = Date.now();
       for (const siteId of this.options.sites.keys()) {
         unit.clockInputs.push(this.correlator!.clock('advance', siteId, now, unit.changes));
@@ -322,6 +330,21 @@ export class DetectorsWorker {
     if (outcome.result === 'late') this.metrics.late.inc({ site: outcome.siteId ?? 'unknown' });
     this.metrics.streamSeq.set(this.correlator!.lastSeq);
     return outcome;
+  }
+
+  /**
+   * The console's new operator actions, for the engine's copies of their alerts. A failed poll waits for the
+   * next tick: the actions stay unapplied in the database, and correlation must not stall on them.
+   */
+  private async operatorActions(): Promise<PendingAction[]> {
+    try {
+      const actions = await pendingOperatorActions(this.options.pool, OPERATOR_ACTIONS_PER_TICK);
+      this.metrics.operatorActions.inc(actions.length);
+      return actions;
+    } catch (err) {
+      this.log.warn({ err: (err as Error).message }, 'operator actions not read; retrying at the next tick');
+      return [];
+    }
   }
 
   private newUnit(): UnitOfWork {
