@@ -1,10 +1,8 @@
 // The pages follow console/web/UI-CONTRACT.md exactly: the Chromium e2e tests (test/e2e) are written against it.
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-
-function App() {
-  return <h1>Wachtpost</h1>;
-}
+import { App } from './components/app';
+import './styles.css';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');

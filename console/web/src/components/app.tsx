@@ -1,0 +1,147 @@
+import { useEffect, useRef, useState } from 'react';
+import { api, ApiError, setUnauthorizedHandler } from '../api';
+import { AlertFeed, asApiError } from '../alert-feed';
+import { beep } from '../beep';
+import { FeedContext, SessionContext, useFeedState } from '../feed-context';
+import { matchRoute, navigate, usePathname } from '../router';
+import { canRead, type Session } from '../types';
+import { AlertBoard } from './alert-board';
+import { AlertDetailPage } from './alert-detail';
+import { LiveBanner } from './live-banner';
+import { LoginPage } from './login-page';
+import { Shell } from './shell';
+import { WingBoard } from './wing-board';
+
+const SIGNED_OUT = new ApiError(401, 'Your session has ended. Sign in again.');
+
+export function App() {
+  // undefined: still asking the server who we are.
+  const [session, setSession] = useState<Session | null>();
+  const [notice, setNotice] = useState<ApiError>();
+
+  useEffect(() => {
+    setUnauthorizedHandler(() => {
+      setNotice(SIGNED_OUT);
+      setSession(null);
+    });
+    api.session().then(setSession, (err: unknown) => {
+      const e = asApiError(err);
+      if (e.status !== 401) setNotice(e);
+      setSession(null);
+    });
+    return () => setUnauthorizedHandler(undefined);
+  }, []);
+
+  if (session === undefined) return <p className="loading">Loading…</p>;
+  if (session === null) {
+    return (
+      <LoginPage
+        notice={notice}
+        onSignedIn={(s) => {
+          setNotice(undefined);
+          setSession(s);
+          if (window.location.pathname === '/login') navigate('/', { replace: true });
+        }}
+      />
+    );
+  }
+  return (
+    <SignedIn
+      key={session.username}
+      session={session}
+      onSignedOut={(why) => {
+        setNotice(why);
+        setSession(null);
+      }}
+    />
+  );
+}
+
+function SignedIn({ session, onSignedOut }: { session: Session; onSignedOut: (why?: ApiError) => void }) {
+  const [sound, setSound] = useState(false);
+  const soundRef = useRef(sound);
+  soundRef.current = sound;
+  const [announcement, setAnnouncement] = useState('');
+  const [feed] = useState(() =>
+    canRead(session.role)
+      ? new AlertFeed({
+          onNewCritical: (alert) => {
+            setAnnouncement(`New critical alert: ${alert.title}`);
+            if (soundRef.current) beep();
+          },
+          onSignedOut: () => onSignedOut(SIGNED_OUT),
+        })
+      : undefined,
+  );
+  useEffect(() => {
+    feed?.start();
+    return () => feed?.stop();
+  }, [feed]);
+
+  const signOut = () => {
+    api.logout().then(
+      () => onSignedOut(),
+      // Signing out failed (server away): say so rather than pretend.
+      (err: unknown) => setAnnouncement(`Sign out failed: ${asApiError(err).message}`),
+    );
+  };
+
+  return (
+    <SessionContext.Provider value={session}>
+      <FeedContext.Provider value={feed}>
+        <Shell
+          session={session}
+          onSignOut={signOut}
+          sound={sound}
+          onSound={setSound}
+          banner={feed ? <FeedBanner feed={feed} /> : <LiveBanner state={undefined} />}
+          announcement={announcement}
+        >
+          {feed ? <Pages /> : <TesterPage />}
+        </Shell>
+      </FeedContext.Provider>
+    </SessionContext.Provider>
+  );
+}
+
+function FeedBanner({ feed }: { feed: AlertFeed }) {
+  return <LiveBanner state={useFeedState(feed)} />;
+}
+
+function Pages() {
+  const route = matchRoute(usePathname());
+  useEffect(() => {
+    // Signed in already: the login page has nothing to offer.
+    if (route.page === 'login') navigate('/', { replace: true });
+  }, [route.page]);
+  switch (route.page) {
+    case 'board':
+    case 'login':
+      return <AlertBoard />;
+    case 'wings':
+      return <WingBoard />;
+    case 'alert':
+      return <AlertDetailPage key={route.alertId} alertId={route.alertId} />;
+    default:
+      return (
+        <section>
+          <h1>Page not found</h1>
+          <p>
+            There is no page at <code>{window.location.pathname}</code>.
+          </p>
+        </section>
+      );
+  }
+}
+
+function TesterPage() {
+  return (
+    <section className="tester">
+      <h1>Simulator</h1>
+      <p>
+        The simulator is not in this console yet. Your role (tester) does not see alerts or sensor data; use
+        the simulator command line (<code>pnpm sim</code>) to drive scenarios.
+      </p>
+    </section>
+  );
+}

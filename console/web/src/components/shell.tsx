@@ -1,0 +1,59 @@
+import type { ReactNode } from 'react';
+import { unlockAudio } from '../beep';
+import { usePathname } from '../router';
+import type { Session } from '../types';
+import { Link } from './link';
+
+interface Props {
+  session: Session;
+  onSignOut: () => void;
+  sound: boolean;
+  onSound: (on: boolean) => void;
+  banner: ReactNode;
+  announcement: string;
+  children: ReactNode;
+}
+
+/** The signed-in frame: navigation, the live banner, the critical-alert announcer, the page. */
+export function Shell({ session, onSignOut, sound, onSound, banner, announcement, children }: Props) {
+  const path = usePathname();
+  return (
+    <div className="app">
+      <header className="top">
+        <nav aria-label="Main">
+          <span className="brand">Wachtpost</span>
+          <Link href="/" current={path === '/'}>
+            Alerts
+          </Link>
+          <Link href="/wings" current={path === '/wings'}>
+            Wings
+          </Link>
+          <span className="spacer" />
+          <label className="sound-toggle">
+            <input
+              type="checkbox"
+              checked={sound}
+              onChange={(e) => {
+                if (e.target.checked) unlockAudio();
+                onSound(e.target.checked);
+              }}
+            />
+            Sound on new critical
+          </label>
+          <span className="user">
+            <span data-testid="username">{session.username}</span>{' '}
+            <span className="muted">({session.role})</span>
+          </span>
+          <button type="button" className="secondary" onClick={onSignOut}>
+            Sign out
+          </button>
+        </nav>
+      </header>
+      {banner}
+      <div data-testid="announcer" aria-live="assertive" aria-atomic="true" className="announcer">
+        {announcement}
+      </div>
+      <main className="page">{children}</main>
+    </div>
+  );
+}

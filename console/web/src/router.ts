@@ -1,0 +1,64 @@
+// History API routing (UI-CONTRACT.md): /login, / (board), /wings, /alerts/<encoded id>.
+import { useSyncExternalStore } from 'react';
+
+export type Route =
+  | { page: 'login' }
+  | { page: 'board' }
+  | { page: 'wings' }
+  | { page: 'alert'; alertId: string }
+  | { page: 'not-found' };
+
+export function matchRoute(pathname: string): Route {
+  if (pathname === '/' || pathname === '') return { page: 'board' };
+  if (pathname === '/login') return { page: 'login' };
+  if (pathname === '/wings') return { page: 'wings' };
+  const m = /^\/alerts\/([^/]+)$/.exec(pathname);
+  if (m?.[1]) {
+    try {
+      return { page: 'alert', alertId: decodeURIComponent(m[1]) };
+    } catch {
+      return { page: 'not-found' };
+    }
+  }
+  return { page: 'not-found' };
+}
+
+export const alertHref = (alertId: string): string => `/alerts/${encodeURIComponent(alertId)}`;
+
+const NAVIGATE = 'wachtpost:navigate';
+
+export function navigate(path: string, { replace = false } = {}): void {
+  if (replace) history.replaceState(null, '', path);
+  else history.pushState(null, '', path);
+  window.dispatchEvent(new Event(NAVIGATE));
+}
+
+function subscribe(listener: () => void): () => void {
+  window.addEventListener('popstate', listener);
+  window.addEventListener(NAVIGATE, listener);
+  return () => {
+    window.removeEventListener('popstate', listener);
+    window.removeEventListener(NAVIGATE, listener);
+  };
+}
+
+export function usePathname(): string {
+  return useSyncExternalStore(subscribe, () => window.location.pathname);
+}
+
+/** A plain click follows the link in the app; modified clicks (new tab) are left to the browser. */
+export function followLink(
+  event: {
+    button: number;
+    metaKey: boolean;
+    ctrlKey: boolean;
+    shiftKey: boolean;
+    altKey: boolean;
+    preventDefault: () => void;
+  },
+  href: string,
+): void {
+  if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+  event.preventDefault();
+  navigate(href);
+}

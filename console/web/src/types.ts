@@ -1,0 +1,63 @@
+// Client-side shapes of the console server's answers (console/server/README.md). Only types come from
+// @wachtpost/contracts: the web bundle needs no zod schemas at run time.
+import type { Alert, AlertStatus, SensorEvent, Severity, SiteModel } from '@wachtpost/contracts';
+
+export type { Alert, AlertStatus, SensorEvent, Severity, SiteModel };
+
+export type Role = 'operator' | 'analyst' | 'tester' | 'admin';
+
+export interface Session {
+  username: string;
+  role: Role;
+  expiresAt: string;
+}
+
+/** The console's own fields beside a contract Alert (never inside it). */
+export interface ConsoleFields {
+  assignee?: string;
+  silenced?: boolean;
+}
+
+export interface AlertEntry {
+  alert: Alert;
+  console: ConsoleFields;
+}
+
+export interface AlertPage {
+  alerts: AlertEntry[];
+  nextCursor: string | null;
+}
+
+export interface AlertRevision {
+  rev: number;
+  change: string;
+  status: string;
+  severity: string;
+  updatedAt: string;
+  action?: { action: string; actor: string; detail: Record<string, unknown>; at: string };
+}
+
+export interface AlertDetail extends AlertEntry {
+  history: AlertRevision[];
+}
+
+export interface AlertPush extends AlertEntry {
+  seq: number;
+  action?: { action: string; actor: string };
+}
+
+export const OUTCOMES = ['confirmed', 'false-positive', 'duplicate', 'search-ordered'] as const;
+export type Outcome = (typeof OUTCOMES)[number];
+
+/** Worst first: the board sorts and the counters read in this order. */
+export const SEVERITY_ORDER = [
+  'critical',
+  'high',
+  'medium',
+  'low',
+  'info',
+] as const satisfies readonly Severity[];
+export const STATUS_ORDER = ['open', 'acknowledged', 'resolved'] as const satisfies readonly AlertStatus[];
+
+export const canRead = (role: Role): boolean => role !== 'tester';
+export const canAct = (role: Role): boolean => role === 'operator' || role === 'admin';
