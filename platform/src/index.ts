@@ -10,3 +10,4 @@ export * from './service';
 export * from './runtime';
 export * from './standalone';
 export { findOrStartNats, NatsUnavailableError } from './launcher/embedded-nats';
+export { ensureWebApp, webBuildReason, WebBuildError } from './launcher/web-app';

@@ -1,0 +1,184 @@
+import { performance } from 'node:perf_hooks';
+import type { Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { ACTION_BUTTONS, PASSWORD, USERS, startE2eHarness, type E2eHarness } from '../support/e2e';
+
+// The control room in a real Chromium against the built web app (console/web/UI-CONTRACT.md), a real
+// console server, detectors and ingest on a private NATS and database.
+
+let h: E2eHarness;
+
+beforeAll(async () => {
+  const buildError = inject('webBuildError');
+  if (buildError) throw new Error(`the console web app did not build:\n${buildError}`);
+  h = await startE2eHarness();
+});
+afterEach(async () => {
+  await h?.closeContexts();
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+const row = (page: Page, alertId: string) => page.locator(`[data-alert-id="${alertId}"]`);
+const banner = (page: Page) => page.getByTestId('live-banner');
+const board = (page: Page) => page.locator('[aria-label="Alerts"]');
+
+/** A marker in the page's window: still there later means the page was not reloaded. */
+const mark = (page: Page) => page.evaluate('window.__wachtpostE2e = 42');
+const marked = async (page: Page) => (await page.evaluate('window.__wachtpostE2e')) === 42;
+
+/** Opens the board and waits until its socket is live (the console counts it), so a push can reach it. */
+async function openBoard(page: Page, sockets: number): Promise<void> {
+  await page.goto('/');
+  await board(page).waitFor({ state: 'attached' });
+  await h.waitForSockets(sockets);
+}
+
+describe('console in Chromium', () => {
+  it('signs in; a wrong password shows the server message', async () => {
+    const { page } = await h.anonymous();
+    // Any page without a session shows the login page.
+    await page.goto('/alerts/not-signed-in');
+    await page.getByLabel('Username', { exact: true }).fill(USERS.operator);
+    await page.getByLabel('Password', { exact: true }).fill('not the password at all');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    const error = page.getByRole('alert');
+    await error.waitFor();
+    expect(await error.textContent()).toContain('wrong username or password');
+
+    await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    const nav = page.getByRole('navigation');
+    await nav.waitFor();
+    expect(await nav.getByRole('link', { name: 'Alerts', exact: true }).count()).toBe(1);
+    expect(await nav.getByRole('link', { name: 'Wings', exact: true }).count()).toBe(1);
+    await page.getByRole('button', { name: 'Sign out' }).waitFor();
+    await page.getByText(USERS.operator, { exact: true }).first().waitFor();
+  });
+
+  it('shows an alert raised from a published sensor event on the board within 2 s', async () => {
+    const { page } = await h.signIn('operator');
+    await openBoard(page, 1);
+
+    const started = performance.now();
+    const alertId = await h.publishDrone('live');
+    await row(page, alertId).waitFor({ timeout: 10_000 });
+    const ms = performance.now() - started;
+    console.log(`e2e: publish to board row ${ms.toFixed(0)} ms (${alertId})`);
+    expect(ms).toBeLessThan(2000);
+
+    const shown = row(page, alertId);
+    expect(await shown.getAttribute('data-status')).toBe('open');
+    expect(await shown.getAttribute('data-severity')).toBe('high');
+    expect(await shown.getAttribute('data-rev')).toBe('1');
+    const text = (await shown.textContent()) ?? '';
+    expect(text).toContain('drone-incursion');
+    expect(text).toContain('Drone incursion over');
+    expect(text).toContain('HIGH');
+    expect(text).toContain('EXERCISE');
+    expect(Number(await page.getByTestId('count-high').textContent())).toBeGreaterThanOrEqual(1);
+  });
+
+  it('an acknowledge in one browser shows in another browser without a reload', async () => {
+    const alertId = await h.publishDrone('ack');
+    await h.waitForStoredAlert(alertId);
+    const watcher = await h.signIn('admin');
+    await openBoard(watcher.page, 1);
+    await watcher.page.locator(`[data-alert-id="${alertId}"][data-status="open"]`).waitFor();
+    await mark(watcher.page);
+
+    const actor = await h.signIn('operator');
+    await actor.page.goto(`/alerts/${encodeURIComponent(alertId)}`);
+    await actor.page
+      .getByRole('heading', { name: /Drone incursion over/ })
+      .first()
+      .waitFor();
+    expect((await actor.page.getByTestId('alert-status').textContent())?.trim()).toBe('open');
+    const acknowledge = actor.page.getByRole('button', { name: 'Acknowledge', exact: true });
+    expect(await acknowledge.isEnabled()).toBe(true);
+    await acknowledge.click();
+    await actor.page.getByTestId('alert-status').filter({ hasText: 'acknowledged' }).waitFor();
+
+    await watcher.page
+      .locator(`[data-alert-id="${alertId}"][data-status="acknowledged"]`)
+      .waitFor({ timeout: 5000 });
+    expect(await row(watcher.page, alertId).getAttribute('data-rev')).toBe('2');
+    expect(await marked(watcher.page)).toBe(true);
+    const stored = await h.pool.query<{ status: string }>('SELECT status FROM alerts WHERE alert_id = $1', [
+      alertId,
+    ]);
+    expect(stored.rows[0]?.status).toBe('acknowledged');
+  });
+
+  it('the detail page shows the alert, its evidence, history and site plan', async () => {
+    const alertId = await h.publishDrone('detail');
+    await h.waitForStoredAlert(alertId);
+    const { page } = await h.signIn('operator');
+    await page.goto(`/alerts/${encodeURIComponent(alertId)}`);
+    await page
+      .getByRole('heading', { name: /Drone incursion over/ })
+      .first()
+      .waitFor();
+    await page.getByText('Evidence', { exact: true }).first().waitFor();
+    await page.getByText('History', { exact: true }).first().waitFor();
+    await page.locator('svg[aria-label="Site plan"]').waitFor();
+    // The evidence event's fields: its radar track.
+    await page
+      .getByText(/trk-e2e-\d+-detail/)
+      .first()
+      .waitFor();
+    await h.screenshot(page, 'detail');
+  });
+
+  it('after the console server restarts, the open page shows the alerts raised while it was down', async () => {
+    const { page } = await h.signIn('operator');
+    await openBoard(page, 1);
+    await mark(page);
+
+    await h.stopConsole();
+    await banner(page).filter({ hasText: 'Live connection lost' }).waitFor({ timeout: 20_000 });
+    // The detectors run on: these alerts are stored and published while no console reads ALERTS.
+    const raised = [await h.publishDrone('down-1'), await h.publishDrone('down-2')];
+    for (const alertId of raised) await h.waitForStoredAlert(alertId);
+    expect(await row(page, raised[0]!).count()).toBe(0);
+
+    await h.startConsole();
+    await banner(page).filter({ hasText: 'Live connection restored' }).waitFor({ timeout: 30_000 });
+    for (const alertId of raised) await row(page, alertId).waitFor({ timeout: 10_000 });
+    expect(await marked(page)).toBe(true);
+    // "for a few seconds", then gone.
+    await banner(page)
+      .filter({ hasText: 'Live connection restored' })
+      .waitFor({ state: 'hidden', timeout: 20_000 });
+    await h.screenshot(page, 'board');
+  });
+
+  it('an analyst gets no enabled action; Tab to a row and Enter opens its detail', async () => {
+    const alertId = await h.publishDrone('analyst');
+    await h.waitForStoredAlert(alertId);
+    const { page } = await h.signIn('analyst');
+    await openBoard(page, 1);
+    await row(page, alertId).waitFor();
+
+    let focused: string | null = null;
+    for (let i = 0; i < 80 && !focused; i++) {
+      await page.keyboard.press('Tab');
+      focused = (await page.evaluate(
+        "document.activeElement && document.activeElement.getAttribute('data-alert-id')",
+      )) as string | null;
+    }
+    expect(focused, 'Tab reaches an alert row').toBeTruthy();
+    await page.keyboard.press('Enter');
+    await page.waitForURL((url) => url.pathname === `/alerts/${encodeURIComponent(focused!)}`);
+    await page.getByTestId('alert-status').waitFor();
+    await page.getByRole('heading').first().waitFor();
+
+    const enabled: string[] = [];
+    for (const name of ACTION_BUTTONS) {
+      for (const button of await page.getByRole('button', { name, exact: true }).all())
+        if (await button.isEnabled()) enabled.push(name);
+    }
+    expect(enabled).toEqual([]);
+  });
+});

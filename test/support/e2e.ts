@@ -1,0 +1,264 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
+import { consoleService, createUser, type Role } from '@wachtpost/console';
+import type { SensorEventInput } from '@wachtpost/contracts';
+import { DetectorsWorker } from '@wachtpost/detectors';
+import { ingestService } from '@wachtpost/ingest';
+import {
+  REPO_ROOT,
+  connectNats,
+  createPool,
+  loadConfig,
+  runServices,
+  type NatsConnection,
+  type Pool,
+  type RunningSystem,
+  type Service,
+} from '@wachtpost/platform';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { createTestDatabase, type TestDatabase } from './database';
+import { messageOf } from './events';
+import { quietLog, waitFor } from './harness';
+import { freePort, startNatsServer, type TestNatsServer } from './nats-server';
+import { alertIdOf, droneReport } from './scenarios';
+
+export const CHROMIUM = '/usr/bin/chromium';
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+export const ARTIFACTS = join(REPO_ROOT, 'test', 'artifacts', 'e2e');
+export const PASSWORD = 'correct horse battery staple';
+export const ACTION_BUTTONS = ['Acknowledge', 'Assign to me', 'Add note', 'Resolve', 'Silence'] as const;
+
+/** One user per role, all with PASSWORD. */
+export const USERS: Record<Role, string> = {
+  admin: 'admin',
+  operator: 'olga',
+  analyst: 'anton',
+  tester: 'tess',
+};
+
+export interface Signed {
+  context: BrowserContext;
+  page: Page;
+}
+
+/**
+ * What the browser tests run against: a private nats-server and database, and two runtimes in this process:
+ * the pipeline (ingest + detectors) and the console (API, live push, the built web app) on a fixed port, so
+ * the console can be stopped and started again while the pipeline keeps raising alerts and a page keeps the
+ * same address. One Chromium for the file.
+ */
+export interface E2eHarness {
+  base: string;
+  nats: TestNatsServer;
+  db: TestDatabase;
+  nc: NatsConnection;
+  js: JetStreamClient;
+  pool: Pool;
+  browser: Browser;
+  startConsole(): Promise<void>;
+  stopConsole(): Promise<void>;
+  startPipeline(): Promise<void>;
+  stopPipeline(): Promise<void>;
+  /** Publishes sensor events as a gateway does (JetStream, Nats-Msg-Id = eventId). */
+  publish(events: readonly SensorEventInput[]): Promise<void>;
+  /**
+   * A drone report over wing A that completes `drone-incursion` on arrival; returns the alert id it raises.
+   * Each call is a new track six minutes of event time after the last, so no two fuse into one incident.
+   */
+  publishDrone(label: string): Promise<string>;
+  /** Waits until the detectors stored an alert. */
+  waitForStoredAlert(alertId: string, timeoutMs?: number): Promise<void>;
+  /** Live sockets of the console (its metric), to know a page is subscribed before publishing. */
+  liveSockets(): Promise<number>;
+  /** A fresh browser context signed in as the role's user (through the API, sharing the context's cookies). */
+  signIn(role: Role): Promise<Signed>;
+  /** A fresh browser context, not signed in. */
+  anonymous(): Promise<Signed>;
+  /** Closes every browser context opened so far (their sockets go with them). */
+  closeContexts(): Promise<void>;
+  /** Waits until the console has exactly `n` live sockets. */
+  waitForSockets(n: number, timeoutMs?: number): Promise<void>;
+  screenshot(page: Page, name: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+// Scenario traffic is exercise traffic on event time only, so live-sensor expectations (an outage alert after
+// minutes of wall-clock silence) would only clutter the board; the detectors harness does the same.
+const detectorsForTests: Service = {
+  name: 'detectors',
+  async start({ nc, pool, sites, registry, log, config }) {
+    const worker = new DetectorsWorker({
+      nc,
+      pool,
+      sites,
+      registry,
+      log,
+      ...config.detectors,
+      retentionMs: config.sensors.retentionMs,
+      ackWaitMs: config.sensors.ackWaitMs,
+      expectSensors: false,
+    });
+    await worker.start();
+    return { stop: () => worker.stop(), ready: () => worker.ready() };
+  },
+};
+
+const OVER_WING_A = { lat: 51.662, lon: 5.287, altM: 60 };
+
+export async function startE2eHarness(): Promise<E2eHarness> {
+  if (!existsSync(CHROMIUM))
+    throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does it)`);
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const nats = await startNatsServer();
+  const db = await createTestDatabase('wp_e2e');
+  const port = await freePort();
+  const env = {
+    DATABASE_URL: db.url,
+    NATS_URL: nats.url,
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'error',
+    LOG_PRETTY: 'false',
+    WACHTPOST_ADMIN_PASSWORD: PASSWORD,
+  };
+  const consoleConfig = () => loadConfig({ ...env, PORT: String(port) });
+  const pipelineConfig = () => loadConfig({ ...env, PORT: '0' });
+
+  let pipeline: RunningSystem | undefined;
+  let consoleRuntime: RunningSystem | undefined;
+  const startPipeline = async () => {
+    // setup: migrations and streams, as pnpm start does.
+    pipeline ??= await runServices([ingestService, detectorsForTests], {
+      config: pipelineConfig(),
+      log: quietLog,
+      setup: true,
+      installSignalHandlers: false,
+    });
+  };
+  const startConsole = async () => {
+    consoleRuntime ??= await runServices([consoleService], {
+      config: consoleConfig(),
+      log: quietLog,
+      installSignalHandlers: false,
+    });
+  };
+  await startPipeline();
+  await startConsole();
+
+  const config = consoleConfig();
+  const nc = await connectNats(config, quietLog, 'test-e2e');
+  const js = jetstream(nc);
+  const pool = createPool(config, db.url, quietLog);
+  for (const [role, username] of Object.entries(USERS) as [Role, string][])
+    if (role !== 'admin') await createUser(pool, { username, password: PASSWORD, role });
+
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  const base = `http://127.0.0.1:${port}`;
+  const contexts: BrowserContext[] = [];
+  const fresh = async (): Promise<Signed> => {
+    const context = await browser.newContext({ baseURL: base, viewport: { width: 1280, height: 800 } });
+    contexts.push(context);
+    context.setDefaultTimeout(15_000);
+    const page = await context.newPage();
+    return { context, page };
+  };
+
+  // Exercise event time, from three hours ago, six minutes per drone (drone-incursion fuses tracks within
+  // 30 s and 200 m into one incident; the exercise lane wants event time to move forward).
+  let droneClock = Date.now() - 3 * 3_600_000;
+  let droneCount = 0;
+
+  const publish = async (events: readonly SensorEventInput[]) => {
+    for (const m of events.map((e) => messageOf(e)))
+      await js.publish(m.subject, m.data, m.msgId ? { msgID: m.msgId } : {});
+  };
+
+  const liveSockets = async () => {
+    const text = await (await fetch(`${base}/metrics`)).text();
+    const line = text.split('\n').find((l) => l.startsWith('wachtpost_console_sockets '));
+    return line ? Number(line.split(' ')[1]) : 0;
+  };
+
+  return {
+    base,
+    nats,
+    db,
+    nc,
+    js,
+    pool,
+    browser,
+    startConsole,
+    async stopConsole() {
+      const running = consoleRuntime;
+      consoleRuntime = undefined;
+      await running?.shutdown();
+    },
+    startPipeline,
+    async stopPipeline() {
+      const running = pipeline;
+      pipeline = undefined;
+      await running?.shutdown();
+    },
+    publish,
+    async publishDrone(label) {
+      droneClock += 6 * 60_000;
+      droneCount++;
+      const trackId = `trk-e2e-${droneCount}-${label}`;
+      await publish([
+        droneReport(`e2e-drone-${droneCount}-${label}`, droneClock, trackId, OVER_WING_A, 4, 'start'),
+      ]);
+      return alertIdOf({ rule: 'drone-incursion', key: `radar-1/${trackId}` });
+    },
+    async waitForStoredAlert(alertId, timeoutMs = 10_000) {
+      await waitFor(
+        async () => (await pool.query('SELECT 1 FROM alerts WHERE alert_id = $1', [alertId])).rowCount === 1,
+        timeoutMs,
+        `the detectors to store ${alertId}`,
+      );
+    },
+    liveSockets,
+    async waitForSockets(n, timeoutMs = 15_000) {
+      let last = -1;
+      await waitFor(
+        async () => (last = await liveSockets()) === n,
+        timeoutMs,
+        `the console to have ${n} live sockets (has ${last})`,
+      );
+    },
+    async signIn(role) {
+      const signed = await fresh();
+      const res = await signed.context.request.post('/api/session', {
+        data: { username: USERS[role], password: PASSWORD },
+      });
+      if (!res.ok()) throw new Error(`signing in ${USERS[role]} failed: ${res.status()} ${await res.text()}`);
+      return signed;
+    },
+    anonymous: fresh,
+    async closeContexts() {
+      for (const context of contexts.splice(0)) await context.close().catch(() => undefined);
+    },
+    async screenshot(page, name) {
+      const path = join(ARTIFACTS, `${name}.png`);
+      await page.screenshot({ path });
+      return path;
+    },
+    async close() {
+      for (const context of contexts) await context.close().catch(() => undefined);
+      await browser.close().catch(() => undefined);
+      await consoleRuntime?.shutdown().catch(() => undefined);
+      await pipeline?.shutdown().catch(() => undefined);
+      await nc.drain().catch(() => undefined);
+      await pool.end().catch(() => undefined);
+      await nats.stop();
+      await db.drop();
+    },
+  };
+}
