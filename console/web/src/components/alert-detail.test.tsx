@@ -1,0 +1,261 @@
+import { cleanup, render, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
+import { entry, fakeServer, sockets, type FakeServer } from '../test-support';
+import type { AlertDetail, Role, SensorEvent } from '../types';
+import { App } from './app';
+
+vi.mock('socket.io-client', async () => (await import('../test-support')).socketIoMock);
+
+const EVENTS: SensorEvent[] = [
+  {
+    v: 1,
+    eventId: 'ev-drone-1',
+    kind: 'drone',
+    siteId: 'demo',
+    sensorId: 'radar-1',
+    observedAt: '2026-03-01T02:00:00.000Z',
+    exercise: false,
+    trackId: 'trk-9',
+    phase: 'start',
+    detection: 'radar',
+    category: 'drone',
+    position: { lat: 51.6612, lon: 5.2875, altM: 40 },
+  },
+  {
+    v: 1,
+    eventId: 'ev-drone-2',
+    kind: 'drone',
+    siteId: 'demo',
+    sensorId: 'radar-1',
+    observedAt: '2026-03-01T02:00:05.000Z',
+    exercise: false,
+    trackId: 'trk-9',
+    phase: 'update',
+    detection: 'radar',
+    category: 'drone',
+    position: { lat: 51.6618, lon: 5.2871 },
+  },
+  {
+    v: 1,
+    eventId: 'ev-gsm-1',
+    kind: 'gsm',
+    siteId: 'demo',
+    sensorId: 'gsm-a-1',
+    observedAt: '2026-03-01T02:01:00.000Z',
+    exercise: false,
+    zoneId: 'a-01',
+    tech: '4g',
+    rssiDbm: -61,
+    durationS: 40,
+    activity: 'call',
+  },
+];
+
+function detail(role: Role = 'operator', patch: Parameters<typeof entry>[0] = {}) {
+  const server = fakeServer({ session: { username: 'olga', role, expiresAt: '2099-01-01T00:00:00Z' } });
+  const e = entry({
+    alertId: 'al/42',
+    title: 'Drone drop near wing A',
+    severity: 'critical',
+    rev: 2,
+    cellIds: ['a-02'],
+    detaineeIds: ['D-7F3A'],
+    sensorIds: ['radar-1', 'gsm-a-1'],
+    rule: 'drone-drop',
+    ...patch,
+  });
+  const d: AlertDetail = {
+    ...e,
+    history: [
+      {
+        rev: 1,
+        change: 'opened',
+        status: 'open',
+        severity: 'critical',
+        updatedAt: '2026-03-01T02:00:00.000Z',
+      },
+      {
+        rev: 2,
+        change: 'noted',
+        status: 'open',
+        severity: 'critical',
+        updatedAt: '2026-03-01T02:02:00.000Z',
+        action: {
+          action: 'note',
+          actor: 'piet',
+          detail: { note: 'camera 4 checked' },
+          at: '2026-03-01T02:02:00.000Z',
+        },
+      },
+    ],
+  };
+  server.alerts = [e];
+  server.details.set('al/42', d);
+  server.evidence.set('al/42', EVENTS);
+  window.history.replaceState(null, '', '/alerts/al%2F42');
+  render(<App />);
+  return { server, d };
+}
+
+const posts = (server: FakeServer) => server.calls.filter((c) => c.method === 'POST');
+
+beforeEach(() => {
+  sockets.length = 0;
+});
+afterEach(() => {
+  cleanup();
+  vi.unstubAllGlobals();
+});
+
+describe('alert detail', () => {
+  test('shows title, status, evidence with fields, history, cells and detainees', async () => {
+    detail();
+    expect((await screen.findByRole('heading', { level: 1, name: 'Drone drop near wing A' })).tagName).toBe(
+      'H1',
+    );
+    expect(screen.getByTestId('alert-status').textContent).toBe('open');
+    const evidence = await screen.findByRole('region', { name: 'Evidence' });
+    await waitFor(() => expect(within(evidence).getAllByRole('listitem')).toHaveLength(3));
+    expect(within(evidence).getAllByText('trk-9')).toHaveLength(2);
+    const first = within(evidence).getAllByRole('listitem')[0]!;
+    expect(first.getAttribute('data-event-id')).toBe('ev-drone-1');
+    expect(within(first).getByText('position.lat')).toBeTruthy();
+    expect(within(first).getByText('51.6612')).toBeTruthy();
+    expect(within(first).getByText('phase')).toBeTruthy();
+    expect(within(evidence).getByText('rssiDbm')).toBeTruthy();
+    expect(within(evidence).getByText('-61')).toBeTruthy();
+    const history = screen.getByRole('region', { name: 'History' });
+    expect(within(history).getByText('rev 1')).toBeTruthy();
+    expect(within(history).getByText('camera 4 checked')).toBeTruthy();
+    expect(within(history).getByText('piet')).toBeTruthy();
+    const people = screen.getByRole('region', { name: 'Cells and detainees' });
+    expect(within(people).getByText('a-02')).toBeTruthy();
+    expect(within(people).getByText('D-7F3A')).toBeTruthy();
+  });
+
+  test('draws the site plan as svg with the alert cell marked and the drone track', async () => {
+    detail();
+    const plan = await screen.findByRole('img', { name: 'Site plan' });
+    expect(plan.tagName.toLowerCase()).toBe('svg');
+    await waitFor(() => expect(plan.querySelector('[data-track-id="trk-9"] polyline')).not.toBeNull());
+    expect(plan.querySelectorAll('[data-track-id="trk-9"] circle')).toHaveLength(2);
+    expect(plan.querySelector('[data-cell-id="a-02"]')?.getAttribute('data-highlight')).toBe('true');
+    expect(plan.querySelector('[data-cell-id="a-01"]')?.getAttribute('data-highlight')).toBeNull();
+    expect(plan.querySelector('[data-zone-id="yard-1"]')).not.toBeNull();
+    expect(plan.querySelector('[data-wing-id="a"]')?.getAttribute('class')).toContain('plan-wing-alert');
+  });
+
+  test('acknowledge sends the rev on screen and shows the new status', async () => {
+    const { server, d } = detail();
+    server.on('POST', /\/acknowledge$/, () => {
+      const next = { ...d, alert: { ...d.alert, rev: 3, status: 'acknowledged' as const } };
+      server.details.set('al/42', next);
+      return { status: 200, body: { alert: next.alert, console: {} } };
+    });
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole('button', { name: 'Acknowledge' }));
+    await waitFor(() => expect(screen.getByTestId('alert-status').textContent).toBe('acknowledged'));
+    expect(posts(server)).toEqual([
+      { method: 'POST', path: '/api/alerts/al%2F42/acknowledge', body: { rev: 2 } },
+    ]);
+    expect((screen.getByRole('button', { name: 'Acknowledge' }) as HTMLButtonElement).disabled).toBe(true);
+    expect((screen.getByRole('button', { name: 'Resolve' }) as HTMLButtonElement).disabled).toBe(false);
+  });
+
+  test('assign, note, resolve and silence each send their fields and the rev', async () => {
+    const { server, d } = detail();
+    server.on('POST', /\/(assign|note|resolve|silence)$/, () => ({
+      status: 200,
+      body: { alert: d.alert, console: {} },
+    }));
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole('button', { name: 'Assign to me' }));
+    await user.type(screen.getByLabelText('Assign to username'), 'kees');
+    await user.click(screen.getByRole('button', { name: 'Assign to user' }));
+    await user.type(screen.getByLabelText('Note'), 'called the wing');
+    await user.click(screen.getByRole('button', { name: 'Add note' }));
+    await user.selectOptions(screen.getByLabelText('Outcome'), 'false-positive');
+    await user.click(screen.getByRole('button', { name: 'Resolve' }));
+    await user.selectOptions(screen.getByLabelText('Silence target'), 'rule:drone-drop');
+    await user.clear(screen.getByLabelText('Minutes (1-1440)'));
+    await user.type(screen.getByLabelText('Minutes (1-1440)'), '90');
+    await user.type(screen.getByLabelText('Reason'), 'maintenance on radar');
+    await user.click(screen.getByRole('button', { name: 'Silence' }));
+    await waitFor(() => expect(posts(server)).toHaveLength(5));
+    expect(posts(server).map((c) => [c.path, c.body])).toEqual([
+      ['/api/alerts/al%2F42/assign', { rev: 2 }],
+      ['/api/alerts/al%2F42/assign', { rev: 2, assignee: 'kees' }],
+      ['/api/alerts/al%2F42/note', { rev: 2, note: 'called the wing' }],
+      ['/api/alerts/al%2F42/resolve', { rev: 2, outcome: 'false-positive' }],
+      [
+        '/api/alerts/al%2F42/silence',
+        { rev: 2, rule: 'drone-drop', durationMin: 90, reason: 'maintenance on radar' },
+      ],
+    ]);
+  });
+
+  test('a 409 shows the server message and reloads the alert', async () => {
+    const { server, d } = detail();
+    server.on('POST', /\/acknowledge$/, () => {
+      // Someone else acknowledged it meanwhile.
+      server.details.set('al/42', { ...d, alert: { ...d.alert, rev: 3, status: 'acknowledged' } });
+      return { status: 409, body: { error: 'alert al/42 is at rev 3, not 2; reload it' } };
+    });
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole('button', { name: 'Acknowledge' }));
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toContain('alert al/42 is at rev 3, not 2; reload it');
+    await waitFor(() => expect(screen.getByTestId('alert-status').textContent).toBe('acknowledged'));
+    expect(server.calls.filter((c) => c.method === 'GET' && c.path === '/api/alerts/al%2F42')).toHaveLength(
+      2,
+    );
+    // The message stays after the reload.
+    expect(screen.getByRole('alert').textContent).toContain('reload it');
+  });
+
+  test('a 400 with issues is shown with each field', async () => {
+    const { server } = detail();
+    server.on('POST', /\/silence$/, () => ({
+      status: 400,
+      body: {
+        error: 'invalid silence request',
+        issues: [{ path: 'reason', message: 'Too small: expected at least 3' }],
+      },
+    }));
+    await userEvent.setup().click(await screen.findByRole('button', { name: 'Silence' }));
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toContain('invalid silence request');
+    expect(alert.textContent).toContain('reason');
+    expect(alert.textContent).toContain('Too small: expected at least 3');
+  });
+
+  test('an analyst reads but every action button is disabled', async () => {
+    const { server } = detail('analyst');
+    await screen.findByRole('heading', { level: 1, name: 'Drone drop near wing A' });
+    for (const name of ['Acknowledge', 'Assign to me', 'Add note', 'Resolve', 'Silence']) {
+      expect((screen.getByRole('button', { name }) as HTMLButtonElement).disabled, name).toBe(true);
+    }
+    await userEvent.setup().click(screen.getByRole('button', { name: 'Acknowledge' }));
+    expect(posts(server)).toEqual([]);
+    expect(screen.getByText(/can read alerts but not act/)).toBeTruthy();
+  });
+
+  test('a resolved alert offers only note and silence', async () => {
+    detail('operator', { status: 'resolved' });
+    await screen.findByRole('heading', { level: 1, name: 'Drone drop near wing A' });
+    const enabled = (name: string) => !(screen.getByRole('button', { name }) as HTMLButtonElement).disabled;
+    expect(enabled('Acknowledge')).toBe(false);
+    expect(enabled('Assign to me')).toBe(false);
+    expect(enabled('Resolve')).toBe(false);
+    expect(enabled('Add note')).toBe(true);
+    expect(enabled('Silence')).toBe(true);
+  });
+
+  test('an unknown alert shows the server error', async () => {
+    fakeServer();
+    window.history.replaceState(null, '', '/alerts/nope');
+    render(<App />);
+    expect((await screen.findByRole('alert')).textContent).toContain('no alert nope');
+  });
+});
