@@ -1,0 +1,198 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { consoleService } from '@wachtpost/console';
+import { ALERTS_STREAM, SENSORS_STREAM, alertSubject, type Alert } from '@wachtpost/contracts';
+import {
+  REPO_ROOT,
+  connectNats,
+  createPool,
+  loadConfig,
+  migrate,
+  provisionJetStream,
+  runServices,
+  type NatsConnection,
+  type Pool,
+  type RunningSystem,
+} from '@wachtpost/platform';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PASSWORD, connectLive, makeAlert, streamRevision } from '../support/console';
+import { createTestDatabase, type TestDatabase } from '../support/database';
+import { quietLog, waitFor } from '../support/harness';
+import { freePort, waitForPort } from '../support/nats-server';
+
+// The console as deployed: NATS user `console` of deploy/nats/nats.conf (the production file, run by the
+// nats-server on the PATH), doing everything it does: read ALERTS live and from a sequence (resume), publish
+// operator revisions. And nothing it should not: SENSORS and sensor subjects are refused.
+
+const USERS = ['GATEWAY', 'SIMULATOR', 'MIGRATE', 'INGEST', 'DETECTORS', 'CONSOLE', 'SYS'] as const;
+const passwords = Object.fromEntries(USERS.map((u) => [`${u}_NATS_PASSWORD`, `w${u.toLowerCase()}Pw12345`]));
+
+let server: ChildProcess;
+let storeDir: string;
+let url: string;
+let db: TestDatabase;
+let pool: Pool;
+let consoleRuntime: RunningSystem;
+let detectorsNc: NatsConnection;
+let consoleNc: NatsConnection;
+/** The provisioning user (the whole JetStream API), to inspect the stream. */
+let migrateNc: NatsConnection;
+let base: string;
+
+const configFor = (user: string, env: Record<string, string> = {}) =>
+  loadConfig({
+    DATABASE_URL: db.url,
+    NATS_URL: url,
+    NATS_USER: user,
+    NATS_PASSWORD: passwords[`${user.toUpperCase()}_NATS_PASSWORD`]!,
+    PORT: '0',
+    LOG_LEVEL: 'error',
+    LOG_PRETTY: 'false',
+    ...env,
+  });
+
+beforeAll(async () => {
+  const port = await freePort();
+  const monitor = await freePort();
+  storeDir = mkdtempSync(join(tmpdir(), 'wachtpost-nats-conf-'));
+  // The deployment's file as it is, but for where it stores (nats-server refuses -sd beside a store_dir);
+  // -a, -p and -m override where it listens.
+  const conf = readFileSync(join(REPO_ROOT, 'deploy/nats/nats.conf'), 'utf8');
+  expect(conf).toMatch(/store_dir: \/data\n/);
+  const confFile = join(storeDir, 'nats.conf');
+  writeFileSync(confFile, conf.replace(/store_dir: \/data\n/, `store_dir: "${storeDir}"\n`));
+  const args = ['-c', confFile, '-a', '127.0.0.1', '-p', String(port), '-m', String(monitor)];
+  server = spawn('nats-server', args, { env: { ...process.env, ...passwords }, stdio: 'ignore' });
+  await waitForPort(port);
+  url = `nats://127.0.0.1:${port}`;
+  db = await createTestDatabase();
+  await migrate(db.url, quietLog);
+  migrateNc = await connectNats(configFor('migrate'), quietLog, 'test-migrate');
+  await provisionJetStream(migrateNc, configFor('migrate'), quietLog);
+
+  consoleRuntime = await runServices([consoleService], {
+    config: configFor('console', { WACHTPOST_ADMIN_PASSWORD: PASSWORD }),
+    log: quietLog,
+    installSignalHandlers: false,
+  });
+  base = `http://127.0.0.1:${consoleRuntime.ctx.http.port}`;
+  pool = createPool(configFor('console'), db.url, quietLog);
+  detectorsNc = await connectNats(configFor('detectors'), quietLog, 'test-detectors');
+  consoleNc = await connectNats(configFor('console'), quietLog, 'test-console-user');
+});
+
+afterAll(async () => {
+  await consoleRuntime?.shutdown();
+  await detectorsNc?.close();
+  await consoleNc?.close();
+  await migrateNc?.close();
+  await pool?.end();
+  server?.kill('SIGKILL');
+  await db?.drop();
+  if (storeDir) rmSync(storeDir, { recursive: true, force: true });
+});
+
+/** Stores and publishes an alert as the detectors do, with the detectors' NATS user. */
+async function raise(alert: Alert): Promise<number> {
+  const body = JSON.stringify(alert);
+  await pool.query(
+    `INSERT INTO alerts (alert_id, rev, rule, severity, status, site_id, wing_id, exercise, first_event_at,
+                         last_event_at, opened_at, updated_at, body)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb)`,
+    [
+      alert.alertId,
+      alert.rev,
+      alert.rule,
+      alert.severity,
+      alert.status,
+      alert.siteId,
+      alert.wingId ?? null,
+      alert.exercise,
+      alert.firstEventAt,
+      alert.lastEventAt,
+      alert.openedAt,
+      alert.updatedAt,
+      body,
+    ],
+  );
+  await pool.query(
+    `INSERT INTO alert_history (alert_id, rev, change, rule, severity, status, site_id, exercise, updated_at, body)
+     VALUES ($1, $2, 'opened', $3, $4, $5, $6, $7, $8, $9::jsonb)`,
+    [
+      alert.alertId,
+      alert.rev,
+      alert.rule,
+      alert.severity,
+      alert.status,
+      alert.siteId,
+      alert.exercise,
+      alert.updatedAt,
+      body,
+    ],
+  );
+  const ack = await jetstream(detectorsNc).publish(
+    alertSubject(alert.siteId, alert.wingId),
+    new TextEncoder().encode(body),
+    { msgID: `${alert.alertId}:${alert.rev}` },
+  );
+  return ack.seq;
+}
+
+describe('the console with its NATS user from deploy/nats/nats.conf', () => {
+  it('pushes alerts live, publishes an acknowledge, and replays from a sequence', async () => {
+    const login = await fetch(`${base}/api/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'admin', password: PASSWORD }),
+    });
+    expect(login.status).toBe(200);
+    const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
+    const live = await connectLive(base, cookie);
+    const alert = makeAlert();
+    const seq = await raise(alert);
+    await live.waitForSeq(seq);
+    expect(live.pushes.map((p) => p.alert.alertId)).toContain(alert.alertId);
+
+    const ack = await fetch(`${base}/api/alerts/${encodeURIComponent(alert.alertId)}/acknowledge`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie },
+      body: '{}',
+    });
+    expect(ack.status).toBe(200);
+    // Published by the console itself (not left in the outbox for lack of a right), and pushed back.
+    await waitFor(
+      async () => live.pushes.some((p) => p.alert.alertId === alert.alertId && p.alert.rev === 2),
+      10_000,
+      'the acknowledge pushed',
+    );
+    const { rows } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM alert_outbox');
+    expect(rows[0]!.n).toBe(0);
+    expect((await streamRevision(migrateNc, alert.alertId, 2))?.headers['Wachtpost-Action']).toBe(
+      'acknowledge',
+    );
+    live.close();
+
+    // Resume from before the alert: an ordered consumer from a sequence.
+    const resumed = await connectLive(base, cookie, { afterSeq: seq - 1 });
+    await resumed.waitForSeq(seq + 1);
+    expect(resumed.pushes.map((p) => [p.alert.alertId, p.alert.rev])).toEqual([
+      [alert.alertId, 1],
+      [alert.alertId, 2],
+    ]);
+    resumed.close();
+  });
+
+  it('refuses the console user the SENSORS stream and sensor subjects', async () => {
+    const jsm = await jetstreamManager(consoleNc, { timeout: 2000 });
+    await expect(jsm.streams.info(SENSORS_STREAM)).rejects.toThrow();
+    await expect(jsm.streams.delete(ALERTS_STREAM)).rejects.toThrow();
+    await expect(
+      jetstream(consoleNc, { timeout: 2000 }).publish('sensors.v1.demo.gsm.gsm-a-1', '{}'),
+    ).rejects.toThrow();
+    // Still allowed afterwards: the stream it reads.
+    expect((await jsm.streams.info(ALERTS_STREAM)).config.name).toBe(ALERTS_STREAM);
+  });
+});
