@@ -4,7 +4,10 @@ import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vi
 import { ACTION_BUTTONS, PASSWORD, USERS, startE2eHarness, type E2eHarness } from '../support/e2e';
 
 // The control room in a real Chromium against the built web app (console/web/UI-CONTRACT.md), a real
-// console server, detectors and ingest on a private NATS and database.
+// console server, detectors and ingest on a private NATS and database. Alerts come from drone reports only:
+// each raises its alert on arrival, and with no sensor heartbeats in the traffic the exercise lane raises no
+// sensor-offline alerts as event time moves on, so the board stays short enough to show every row (the
+// list is virtualised: a row scrolled far out of view is not in the DOM).
 
 let h: E2eHarness;
 
@@ -13,7 +16,8 @@ beforeAll(async () => {
   if (buildError) throw new Error(`the console web app did not build:\n${buildError}`);
   h = await startE2eHarness();
 });
-afterEach(async () => {
+afterEach(async (ctx) => {
+  if (ctx.task.result?.state === 'fail') await h?.screenshotAll(ctx.task.name);
   await h?.closeContexts();
 });
 afterAll(async () => {
@@ -78,6 +82,24 @@ describe('console in Chromium', () => {
     expect(text).toContain('HIGH');
     expect(text).toContain('EXERCISE');
     expect(Number(await page.getByTestId('count-high').textContent())).toBeGreaterThanOrEqual(1);
+  });
+
+  it('announces a new critical alert that arrives live', async () => {
+    const { page } = await h.signIn('operator');
+    await openBoard(page, 1);
+    const alertId = await h.publishDroneDrop('announce');
+    await row(page, alertId).waitFor();
+    expect(await row(page, alertId).getAttribute('data-severity')).toBe('critical');
+    const title = (
+      await h.pool.query<{ title: string }>(
+        "SELECT body->>'title' AS title FROM alerts WHERE alert_id = $1",
+        [alertId],
+      )
+    ).rows[0]!.title;
+    const announcer = page.getByTestId('announcer');
+    await announcer.filter({ hasText: `New critical alert: ${title}` }).waitFor();
+    expect(await announcer.getAttribute('aria-live')).toBe('assertive');
+    expect(Number(await page.getByTestId('count-critical').textContent())).toBeGreaterThanOrEqual(1);
   });
 
   it('an acknowledge in one browser shows in another browser without a reload', async () => {

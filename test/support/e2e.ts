@@ -76,6 +76,11 @@ export interface E2eHarness {
    * Each call is a new track six minutes of event time after the last, so no two fuse into one incident.
    */
   publishDrone(label: string): Promise<string>;
+  /**
+   * A drone hovering over wing A for 40 s of event time (nine reports): a drop, `drone-drop` (critical) beside
+   * `drone-incursion`. Returns the drone-drop alert id.
+   */
+  publishDroneDrop(label: string): Promise<string>;
   /** Waits until the detectors stored an alert. */
   waitForStoredAlert(alertId: string, timeoutMs?: number): Promise<void>;
   /** Live sockets of the console (its metric), to know a page is subscribed before publishing. */
@@ -84,6 +89,8 @@ export interface E2eHarness {
   signIn(role: Role): Promise<Signed>;
   /** A fresh browser context, not signed in. */
   anonymous(): Promise<Signed>;
+  /** Screenshots of every open page, named after a failed test, for its diagnosis. */
+  screenshotAll(name: string): Promise<void>;
   /** Closes every browser context opened so far (their sockets go with them). */
   closeContexts(): Promise<void>;
   /** Waits until the console has exactly `n` live sockets. */
@@ -217,6 +224,25 @@ export async function startE2eHarness(): Promise<E2eHarness> {
       ]);
       return alertIdOf({ rule: 'drone-incursion', key: `radar-1/${trackId}` });
     },
+    async publishDroneDrop(label) {
+      droneClock += 6 * 60_000;
+      droneCount++;
+      const trackId = `trk-e2e-${droneCount}-${label}`;
+      const start = droneClock;
+      await publish(
+        Array.from({ length: 9 }, (_, i) =>
+          droneReport(
+            `e2e-drone-${droneCount}-${label}-${i}`,
+            start + i * 5000,
+            trackId,
+            OVER_WING_A,
+            0.3,
+            i === 0 ? 'start' : 'update',
+          ),
+        ),
+      );
+      return alertIdOf({ rule: 'drone-drop', key: `radar-1/${trackId}` });
+    },
     async waitForStoredAlert(alertId, timeoutMs = 10_000) {
       await waitFor(
         async () => (await pool.query('SELECT 1 FROM alerts WHERE alert_id = $1', [alertId])).rowCount === 1,
@@ -242,6 +268,14 @@ export async function startE2eHarness(): Promise<E2eHarness> {
       return signed;
     },
     anonymous: fresh,
+    async screenshotAll(name) {
+      const pages = contexts.flatMap((c) => c.pages());
+      const slug = name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60);
+      for (const [i, page] of pages.entries())
+        await page
+          .screenshot({ path: join(ARTIFACTS, `failed-${slug}-${i + 1}.png`) })
+          .catch(() => undefined);
+    },
     async closeContexts() {
       for (const context of contexts.splice(0)) await context.close().catch(() => undefined);
     },
