@@ -108,9 +108,15 @@ describe('the console serves the web app', () => {
       expect(res.headers['cache-control'], path).toBe('no-cache');
       expectSecurityHeaders(res);
     }
-    const fetchLike = await raw(web.port, 'GET', '/robots.txt', { accept: 'application/json' });
-    expect(fetchLike.status).toBe(404);
-    expect(fetchLike.headers['content-type']).toMatch(/^application\/json/);
+    for (const accept of ['application/json', '*/*']) {
+      const fetchLike = await raw(web.port, 'GET', '/robots.txt', { accept });
+      expect(fetchLike.status, accept).toBe(404);
+      expect(fetchLike.headers['content-type'], accept).toMatch(/^application\/json/);
+    }
+    // `/` is the page itself, for any client.
+    const curl = await raw(web.port, 'GET', '/', { accept: '*/*' });
+    expect(curl.status).toBe(200);
+    expect(curl.body).toBe(INDEX);
     // A missing asset never turns into HTML (a module script would get the page back).
     const asset = await raw(web.port, 'GET', '/assets/app-000000.js', BROWSER);
     expect(asset.status).toBe(404);
@@ -177,6 +183,8 @@ describe('the console serves the web app', () => {
     expectSecurityHeaders(page);
     const deep = await raw(unbuilt.port, 'GET', '/alerts/x', BROWSER);
     expect(deep.status).toBe(503);
+    const curl = await raw(unbuilt.port, 'GET', '/', { accept: '*/*' });
+    expect(curl.status).toBe(503);
     const api = await raw(unbuilt.port, 'GET', '/api/session');
     expect(api.status).toBe(401);
   });

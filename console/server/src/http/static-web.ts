@@ -83,7 +83,8 @@ function resolveInside(root: string, pathname: string): string | undefined {
   return file === root || file.startsWith(root + sep) ? file : undefined;
 }
 
-const acceptsHtml = (req: IncomingMessage) => /\btext\/html\b|\*\/\*/.test(req.headers.accept ?? '');
+// Browsers name text/html when they navigate; a script's fetch (`*/*`) of a missing file keeps its 404.
+const acceptsHtml = (req: IncomingMessage) => /\btext\/html\b/.test(req.headers.accept ?? '');
 
 /**
  * Serves the built web app (console/web/dist) on the console's port: its files, and index.html for any other
@@ -143,11 +144,12 @@ export function staticWeb(options: { root?: string; log: Logger }): RouteHandler
       sendText(res, 400, 'bad path\n');
       return true;
     }
-    const found = file === root ? undefined : await fileStats(file);
+    // `/` is the app's page itself, whatever the client accepts.
+    const found = await fileStats(file === root ? index : file);
     if (found) {
-      const isIndex = file === index;
+      const isIndex = file === root || file === index;
       const cache = !isIndex && pathname.startsWith('/assets/') ? IMMUTABLE : REVALIDATE;
-      await serveFile(req, res, file, found, cache);
+      await serveFile(req, res, isIndex ? index : file, found, cache);
       return true;
     }
     // A missing asset is a 404, never index.html: a script tag would otherwise get HTML back.
@@ -156,7 +158,7 @@ export function staticWeb(options: { root?: string; log: Logger }): RouteHandler
       return true;
     }
     // SPA fallback, for navigations only (a fetch of a missing file keeps its 404).
-    if (!acceptsHtml(req)) return false;
+    if (file !== root && !acceptsHtml(req)) return false;
     const indexStats = await fileStats(index);
     if (!indexStats) {
       res.writeHead(503, {
