@@ -2,6 +2,7 @@ import { validateSensorMessage, type SiteIndex } from '@wachtpost/contracts';
 import type { AlertChange } from '../engine/alert-book';
 import type { Disposition, Engine } from '../engine/engine';
 import type { EngineState } from '../engine/lane-state';
+import { packState } from '../engine/state-codec';
 import type { ClockInput, OperatorInput } from './clock-input';
 import type { SensorMessage } from './sensor-message';
 
@@ -28,7 +29,7 @@ export interface Restored extends Position {
 }
 
 export interface Snapshot extends Position {
-  /** The engine state as JSON text (it restores exactly; see the engine's README). */
+  /** The engine state as JSON text, packed (engine/state-codec.ts); unpacked it restores exactly. */
   state: string;
 }
 
@@ -114,7 +115,7 @@ export class Correlator {
   }
 
   snapshot(): Snapshot {
-    return { state: JSON.stringify(this.state), seq: this.seq, clockNo: this.clockNo };
+    return { state: packState(this.state), seq: this.seq, clockNo: this.clockNo };
   }
 
   /** For tests and diagnostics. */

@@ -1,5 +1,6 @@
 import type { Pool, PoolClient } from 'pg';
 import type { EngineState } from '../engine/lane-state';
+import { unpackState } from '../engine/state-codec';
 import type { ClockInput, OperatorInput } from './clock-input';
 import type { Restored, Snapshot } from './correlator';
 
@@ -52,7 +53,7 @@ export async function loadSnapshot(pool: Pool, partition: string): Promise<Resto
   if (!row && logged.rows.length === 0) return undefined;
   return {
     // Clock inputs without a snapshot: the first start crashed before its first snapshot; replay from scratch.
-    state: row?.state,
+    state: row ? unpackState(row.state) : undefined,
     seq: row ? Number(row.stream_seq) : 0,
     clockNo,
     replay: logged.rows.map((r) => ({
