@@ -22,6 +22,10 @@ import { LOAD_INTENSITY, runLoad } from './run/load';
 import { runRecord } from './run/record';
 import { runReplay } from './run/replay';
 import type { FaultOptions } from './run/traffic';
+import { compileScenario, defaultOrigin } from './scenario/compile';
+import { loadScenarioFile } from './scenario/files';
+import { formatTable } from './scenario/judge';
+import { runScenario } from './scenario/run-scenario';
 import { DEMO_SITE_FILE, loadSiteFile } from './site-file';
 
 interface GlobalOptions {
@@ -249,6 +253,67 @@ program
     );
     print(summary);
   });
+
+program
+  .command('scenario')
+  .description('publish a scenario file in scaled time and judge its expected alerts on ALERTS')
+  .argument('<file>', 'scenario file (YAML), e.g. simulator/scenarios/drone-drop.yaml')
+  .option('--speed <x>', 'simulated seconds per real second', positiveNumber, 1)
+  .option('--wait <s>', 'after the last event, seconds to wait for expected alerts', positiveNumber, 30)
+  .option(
+    '--origin <time>',
+    'day 0 00:00 of the scenario: RFC 3339 or an offset like -5d (default: the local midnight that puts the scenario just behind the clock)',
+  )
+  .option('--json', 'print the report as one JSON line instead of a table', false)
+  .action(
+    async (
+      file: string,
+      opts: { speed: number; wait: number; origin?: string; json: boolean },
+      cmd: Command,
+    ) => {
+      const g = cmd.optsWithGlobals<GlobalOptions>();
+      const scenario = loadScenarioFile(file);
+      const site = loadSiteFile(g.site);
+      const origin =
+        opts.origin === undefined
+          ? defaultOrigin(scenario, site, Date.now())
+          : startTime(opts.origin)(Date.now());
+      const compiled = compileScenario(scenario, site, {
+        origin,
+        seed: program.getOptionValueSource('seed') === 'default' ? scenario.seed : g.seed,
+      });
+      note(
+        `scenario "${scenario.name}": ${compiled.messages.length} messages from ${new Date(compiled.from).toISOString()} ` +
+          `to ${new Date(compiled.to).toISOString()} at speed ${opts.speed}`,
+      );
+      const report = await withNats(g.nats, 'wachtpost-sim-scenario', (nc) =>
+        runScenario({
+          nc,
+          compiled,
+          speed: opts.speed,
+          waitS: opts.wait,
+          core: g.core,
+          window: g.window,
+          signal: interruption().signal,
+        }),
+      );
+      if (opts.json) process.stdout.write(`${JSON.stringify(report)}\n`);
+      else {
+        const { met, late, missed } = report.summary;
+        process.stdout.write(
+          `${formatTable(report.expectations)}\n\n${met} met, ${late} late, ${missed} missed`,
+        );
+        process.stdout.write(`; ${report.published} events published, ${report.alerts} alert revisions seen`);
+        if (report.otherAlerts.length)
+          process.stdout.write(`; other alerts: ${report.otherAlerts.join(', ')}`);
+        process.stdout.write('\n');
+      }
+      if (report.errors) {
+        note(`${report.errors} publishes failed (first: ${report.firstError})`);
+        process.exitCode = 2;
+      } else if (report.summary.missed > 0) process.exitCode = 1;
+    },
+  );
 
 program.parseAsync().catch((err: unknown) => {
   note(err instanceof Error ? err.message : String(err));

@@ -27,3 +27,27 @@ export { runReplay, type ReplayOptions } from './run/replay';
 export { runRecord, type RecordOptions } from './run/record';
 export { runFaults, type FaultsOptions } from './run/faults';
 export { createPublisher, type Publisher, type PublishStats } from './nats/publisher';
+export {
+  parseScenario,
+  validateScenario,
+  ScenarioError,
+  type Scenario,
+  type Expectation,
+  type ScenarioIssue,
+} from './scenario/schema';
+export {
+  compileScenario,
+  defaultOrigin,
+  type CompiledScenario,
+  type CompiledExpectation,
+} from './scenario/compile';
+export {
+  Judge,
+  formatTable,
+  type ExpectationResult,
+  type JudgeSummary,
+  type Verdict,
+} from './scenario/judge';
+export { listScenarios, loadScenarioFile, SCENARIO_DIR, type ScenarioListing } from './scenario/files';
+export { runScenario, type ScenarioReport, type ScenarioRunOptions } from './scenario/run-scenario';
+export { watchAlerts, type AlertWatch } from './scenario/alert-watch';
