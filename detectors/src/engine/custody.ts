@@ -31,8 +31,10 @@ function entryBefore(a: CustodyEntry, b: CustodyEntry): boolean {
 }
 
 /**
- * Adds a roster event to the detainee's timeline and returns the cells whose occupancy may have changed
- * (every cell in that timeline), or null for a duplicate.
+ * Adds a roster event to the detainee's timeline and returns the cells whose occupancy changed, or null for
+ * a duplicate. An entry only changes where the detainee was from its time to the next entry's: there the
+ * cell of the entry before it gives way to its own. So at most two cells, however long the timeline (a
+ * roster flood once re-derived every alert on every cell the detainee had ever been in).
  */
 export function applyRoster(custody: CustodyState, ev: RosterEvent): string[] | null {
   const entry: CustodyEntry = [
@@ -51,18 +53,23 @@ export function applyRoster(custody: CustodyState, ev: RosterEvent): string[] | 
     const residents = dgetOrSet(custody.cells, entry[1], () => []);
     if (!residents.includes(ev.detaineeId)) residents.push(ev.detaineeId);
   }
-  return [...new Set(timeline.flatMap((e) => (e[1] === null ? [] : [e[1]])))];
+  const before = i > 0 ? timeline[i - 1]![1] : null;
+  return [...new Set([entry[1], before])].filter((c): c is string => c !== null);
 }
 
 /** The detainee's cell at `t` as the roster now knows it, or null. */
 export function cellAt(custody: CustodyState, detaineeId: string, t: EpochMs): string | null {
   const timeline = dget(custody.detainees, detaineeId);
   if (!timeline) return null;
-  for (let i = timeline.length - 1; i >= 0; i--) {
-    const entry = timeline[i]!;
-    if (entry[0] <= t) return entry[1];
+  // The last entry at or before t: timelines are sorted by time, and a flood makes them long.
+  let lo = 0;
+  let hi = timeline.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (timeline[mid]![0] <= t) lo = mid + 1;
+    else hi = mid;
   }
-  return null;
+  return lo > 0 ? timeline[lo - 1]![1] : null;
 }
 
 export function detaineesIn(custody: CustodyState, cellId: string, t: EpochMs): string[] {

@@ -2,6 +2,7 @@ import { indexSite, sensorSubject, type SensorEvent } from '@wachtpost/contracts
 import { describe, expect, it } from 'vitest';
 import type { AlertChange } from '../engine/alert-book';
 import { createEngine } from '../engine/engine';
+import { unpackState } from '../engine/state-codec';
 import { TEST_SITE, gsm, heartbeat, search } from '../testing/fixtures';
 import type { ClockInput } from './clock-input';
 import { Correlator } from './correlator';
@@ -101,7 +102,7 @@ describe('Correlator', () => {
     expect(after.some((c) => c.alert.rule === 'sensor-offline')).toBe(true);
 
     const restored = correlator({
-      state: JSON.parse(snapshot.state),
+      state: unpackState(snapshot.state),
       seq: snapshot.seq,
       clockNo: snapshot.clockNo,
       replay: log.filter((input) => input.no > snapshot.clockNo),
