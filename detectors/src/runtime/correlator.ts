@@ -114,6 +114,15 @@ export class Correlator {
     this.replayUpTo(Number.MAX_SAFE_INTEGER, out);
   }
 
+  /** The parts of the state that grow with traffic, in items: buffered events and remembered event ids. */
+  get size(): number {
+    let items = 0;
+    for (const lane of Object.values(this.state.lanes)) {
+      items += lane.buffer.length - lane.bufferHead + lane.seenOrder.length;
+    }
+    return items;
+  }
+
   snapshot(): Snapshot {
     return { state: packState(this.state), seq: this.seq, clockNo: this.clockNo };
   }

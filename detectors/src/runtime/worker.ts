@@ -379,10 +379,11 @@ export class DetectorsWorker {
    * One write at a time; a failed one is skipped (the next is due soon, and the replay covers the gap).
    */
   private snapshotIfDue(): void {
-    if (this.snapshotWrite || !this.snapshots.due(Date.now())) return;
+    const items = this.correlator!.size;
+    if (this.snapshotWrite || !this.snapshots.due(Date.now(), items)) return;
     const started = performance.now();
     const snapshot = this.correlator!.snapshot();
-    this.snapshots.taken(Date.now(), performance.now() - started);
+    this.snapshots.taken(Date.now(), performance.now() - started, items);
     const { pool } = this.options;
     this.snapshotWrite = saveSnapshot(pool, this.consumerName, snapshot)
       .then(() => this.metrics.snapshotBytes.set(snapshot.state.length))
