@@ -14,6 +14,13 @@ interface Props {
   onConflict: () => void;
 }
 
+const OUTCOME_LABELS: Record<Outcome, string> = {
+  confirmed: 'Confirmed (contraband found)',
+  'false-positive': 'False positive',
+  duplicate: 'Duplicate of another alert',
+  'search-ordered': 'Search ordered',
+};
+
 const DONE: Record<ActionBody['action'], string> = {
   acknowledge: 'Acknowledged',
   assign: 'Assigned',
@@ -30,7 +37,9 @@ export function AlertActions({ alert, role, onDone, onConflict }: Props) {
   const [done, setDone] = useState('');
   const [assignee, setAssignee] = useState('');
   const [note, setNote] = useState('');
-  const [outcome, setOutcome] = useState<Outcome>('confirmed');
+  // No default: the outcome feeds the precision statistics, so an operator must choose it.
+  const [outcome, setOutcome] = useState<Outcome | ''>('');
+  const [outcomeMissing, setOutcomeMissing] = useState(false);
   const [target, setTarget] = useState(
     alert.sensorIds[0] ? `sensor:${alert.sensorIds[0]}` : `rule:${alert.rule}`,
   );
@@ -126,18 +135,41 @@ export function AlertActions({ alert, role, onDone, onConflict }: Props) {
           Add note
         </button>
       </form>
-      <form className="action-form" onSubmit={submit(() => ({ action: 'resolve', outcome }))}>
+      <form
+        className="action-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          setOutcomeMissing(outcome === '');
+          if (outcome !== '') void run({ action: 'resolve', outcome });
+        }}
+      >
         <label htmlFor={ids.outcome}>Outcome</label>
-        <select id={ids.outcome} value={outcome} onChange={(e) => setOutcome(e.target.value as Outcome)}>
+        <select
+          id={ids.outcome}
+          value={outcome}
+          aria-invalid={outcomeMissing}
+          onChange={(e) => {
+            setOutcome(e.target.value as Outcome | '');
+            setOutcomeMissing(false);
+          }}
+        >
+          <option value="" disabled>
+            choose an outcome
+          </option>
           {OUTCOMES.map((o) => (
             <option key={o} value={o}>
-              {o}
+              {OUTCOME_LABELS[o]}
             </option>
           ))}
         </select>
         <button type="submit" disabled={off('resolve')}>
           Resolve
         </button>
+        {outcomeMissing && (
+          <span role="alert" className="field-error">
+            Choose an outcome first: it counts in the precision statistics.
+          </span>
+        )}
       </form>
       <form
         className="action-form"

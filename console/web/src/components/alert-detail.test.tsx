@@ -241,6 +241,14 @@ describe('alert detail', () => {
     expect(screen.getByText(/can read alerts but not act/)).toBeTruthy();
   });
 
+  test('resolve asks for an outcome instead of assuming one', async () => {
+    const { server } = detail();
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole('button', { name: 'Resolve' }));
+    expect(screen.getByRole('alert').textContent).toMatch(/Choose an outcome first/);
+    expect(posts(server)).toEqual([]);
+  });
+
   test('a resolved alert offers only note and silence', async () => {
     detail('operator', { status: 'resolved' });
     await screen.findByRole('heading', { level: 1, name: 'Drone drop near wing A' });
