@@ -55,6 +55,17 @@ const Env = z.object({
   // Behind HTTPS (a TLS proxy in production) the session cookie must be Secure; on plain localhost it cannot be.
   CONSOLE_SECURE_COOKIES: Flag.default(false),
   CONSOLE_SESSION_HOURS: z.coerce.number().min(0.01).max(720).default(12),
+  // TimescaleDB only (console/server README, "History"): when raw sensor_events chunks are compressed and
+  // dropped, and how long the 15-minute rollups behind the charts are kept (0: for good).
+  HISTORY_COMPRESS_AFTER_DAYS: z.coerce.number().int().min(1).max(3650).default(7),
+  HISTORY_RETENTION_DAYS: z.coerce.number().int().min(8).max(36_500).default(400),
+  HISTORY_ROLLUP_RETENTION_DAYS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(36_500)
+    .refine((d) => d === 0 || d >= 9, 'must be 0 (keep) or 9+ days (beyond the 8-day refresh window)')
+    .default(0),
 });
 
 export interface Config {
@@ -76,6 +87,7 @@ export interface Config {
     params: Record<string, unknown> | undefined;
   };
   console: { adminPassword: string | undefined; secureCookies: boolean; sessionTtlMs: number };
+  history: { compressAfterDays: number; retentionDays: number; rollupRetentionDays: number };
 }
 
 export class ConfigError extends Error {
@@ -120,6 +132,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       adminPassword: e.WACHTPOST_ADMIN_PASSWORD,
       secureCookies: e.CONSOLE_SECURE_COOKIES,
       sessionTtlMs: e.CONSOLE_SESSION_HOURS * 3_600_000,
+    },
+    history: {
+      compressAfterDays: e.HISTORY_COMPRESS_AFTER_DAYS,
+      retentionDays: e.HISTORY_RETENTION_DAYS,
+      rollupRetentionDays: e.HISTORY_ROLLUP_RETENTION_DAYS,
     },
   };
 }

@@ -3,6 +3,7 @@ import type { RunningService, RuntimeContext } from '@wachtpost/platform';
 import { AlertActions } from './alerts/alert-actions';
 import { SilenceCache } from './alerts/silences';
 import { alertRoutes } from './api/alert-routes';
+import { historyRoutes } from './api/history-routes';
 import type { ApiContext } from './api/context';
 import { sessionRoutes } from './api/session-routes';
 import { userRoutes } from './api/user-routes';
@@ -76,6 +77,7 @@ export async function startConsoleServer(
   sessionRoutes(router, api);
   userRoutes(router, api);
   alertRoutes(router, api);
+  historyRoutes(router, api);
   ctx.http.addHandler(router.handler());
   // After the API router, so an unknown /api path keeps its JSON 404.
   const webDist = options.webDist ?? DEFAULT_WEB_DIST;

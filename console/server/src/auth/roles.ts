@@ -12,6 +12,8 @@ const CAPABILITIES = {
   'alerts:act': ['operator', 'admin'],
   // History of sensor events (detainee-level data).
   'events:read': ['analyst', 'admin'],
+  // The analysts' history: event, alert and search archives, CSV exports, charts, detainee timelines.
+  'history:read': ['analyst', 'admin'],
   'simulator:control': ['tester', 'admin'],
   'users:manage': ['admin'],
   'audit:read': ['admin'],

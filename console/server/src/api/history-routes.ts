@@ -1,0 +1,323 @@
+import type { SiteIndex } from '@wachtpost/contracts';
+import { audit } from '../audit';
+import { HttpError, parseInput, sendJson } from '../http/respond';
+import type { RequestContext, Router } from '../http/router';
+import {
+  BUCKETS,
+  AlertFilter,
+  AlertPageQuery,
+  ChartQuery,
+  DetaineeId,
+  EventFilter,
+  EventPageQuery,
+  HeatmapQuery,
+  SearchFilter,
+  SearchPageQuery,
+  TimelineQuery,
+  VolumeQuery,
+} from '../history/history-query';
+import {
+  bucketFor,
+  chartRange,
+  droneWeekdayHour,
+  MAX_BUCKETS,
+  precision,
+  volumeChart,
+  wingHourHeatmap,
+} from '../history/charts';
+import { type CsvValue, streamCsv } from '../history/csv';
+import {
+  alertWithHistory,
+  exportBatches,
+  listPage,
+  LISTS,
+  type AlertRow,
+  type EventRow,
+} from '../history/history-lists';
+import { applyHistoryPolicies } from '../history/rollups';
+import { detaineeTimeline } from '../history/timeline';
+import { authorize } from './authorize';
+import type { ApiContext } from './context';
+
+const query = (c: RequestContext) => Object.fromEntries(c.query);
+
+const EVENT_HEADER = [
+  'event_id',
+  'observed_at',
+  'site_id',
+  'kind',
+  'sensor_id',
+  'wing_id',
+  'zone_id',
+  'exercise',
+  'seq',
+  'body',
+];
+const eventRecord = (r: EventRow): CsvValue[] => [
+  r.id,
+  r.sort_time,
+  r.site_id,
+  r.kind,
+  r.sensor_id,
+  r.wing_id,
+  r.zone_id,
+  r.exercise,
+  r.seq,
+  JSON.stringify(r.body),
+];
+
+const SEARCH_HEADER = [
+  'event_id',
+  'observed_at',
+  'site_id',
+  'search_id',
+  'type',
+  'trigger',
+  'cell_ids',
+  'occupants',
+  'started_at',
+  'ended_at',
+  'finding_count',
+  'findings',
+  'exercise',
+];
+const searchRecord = (r: EventRow): CsvValue[] => {
+  const b = r.body as Record<string, unknown> & {
+    findings?: unknown[];
+    cellIds?: string[];
+    occupants?: string[];
+  };
+  return [
+    r.id,
+    r.sort_time,
+    r.site_id,
+    b.searchId as string,
+    b.type as string,
+    b.trigger as string,
+    b.cellIds ?? [],
+    b.occupants ?? [],
+    b.startedAt as string,
+    b.endedAt as string,
+    b.findings?.length ?? 0,
+    JSON.stringify(b.findings ?? []),
+    r.exercise,
+  ];
+};
+
+const ALERT_HEADER = [
+  'alert_id',
+  'opened_at',
+  'updated_at',
+  'rev',
+  'rule',
+  'severity',
+  'status',
+  'site_id',
+  'wing_id',
+  'cell_ids',
+  'detainee_ids',
+  'sensor_ids',
+  'title',
+  'first_event_at',
+  'last_event_at',
+  'count',
+  'exercise',
+];
+const alertRecord = (r: AlertRow): CsvValue[] => {
+  const a = r.body as Record<string, CsvValue>;
+  return [
+    r.id,
+    r.sort_time,
+    a.updatedAt,
+    a.rev,
+    a.rule,
+    a.severity,
+    a.status,
+    a.siteId,
+    a.wingId,
+    a.cellIds ?? [],
+    a.detaineeIds ?? [],
+    a.sensorIds ?? [],
+    a.title,
+    a.firstEventAt,
+    a.lastEventAt,
+    a.count,
+    a.exercise,
+  ];
+};
+
+const stamp = () => new Date().toISOString().slice(0, 19).replaceAll(':', '').replace('T', '-');
+
+/** The site a chart is for: `siteId`, or the only site when there is one. */
+function siteOf(sites: ReadonlyMap<string, SiteIndex>, siteId: string | undefined): SiteIndex['site'] {
+  if (siteId) {
+    const site = sites.get(siteId)?.site;
+    if (!site) throw new HttpError(400, 'invalid query', [{ path: 'siteId', message: `no site ${siteId}` }]);
+    return site;
+  }
+  const [only, ...more] = [...sites.values()];
+  if (!only || more.length > 0) {
+    throw new HttpError(400, 'invalid query', [
+      { path: 'siteId', message: 'is required (more than one site)' },
+    ]);
+  }
+  return only.site;
+}
+
+/**
+ * The analysts' history under /api/history (console/server README, "History"): archives of events, alerts and
+ * searches with keyset pages and CSV exports, charts from the 15-minute rollups, detainee timelines.
+ */
+export function historyRoutes(router: Router, api: ApiContext): void {
+  // Policies follow the configuration at every start; a failure leaves the previous ones and is only logged.
+  const client = api.pool.connect();
+  void client
+    .then((db) => applyHistoryPolicies(db, api.config.history, api.log).finally(() => db.release()))
+    .catch((err: unknown) => api.log.warn({ err }, 'history: could not apply the TimescaleDB policies'));
+
+  const listRoute = <F extends { exercise: string }, R extends EventRow | AlertRow>(
+    name: 'events' | 'searches' | 'alerts',
+    pageSchema: typeof EventPageQuery | typeof SearchPageQuery | typeof AlertPageQuery,
+    filterSchema: typeof EventFilter | typeof SearchFilter | typeof AlertFilter,
+    header: string[],
+    record: (row: R) => CsvValue[],
+    toJson: (row: R) => unknown,
+  ) => {
+    const list = LISTS[name] as unknown as Parameters<typeof listPage<F, R>>[1];
+    const exportCsv = async (c: RequestContext, filter: F, user: string) => {
+      // Audited before the first byte: an export cut short was still a view of the data.
+      await audit(api.pool, {
+        actor: user,
+        action: `export-${name}`,
+        ip: c.ip,
+        detail: { query: filter },
+      });
+      await streamCsv(
+        c.res,
+        `wachtpost-${name}-${stamp()}.csv`,
+        header,
+        exportBatches(api.pool, list, filter),
+        record,
+      );
+    };
+    router.on('GET', `/api/history/${name}`, async (c) => {
+      const user = await authorize(api, c, 'history:read');
+      const q = parseInput(pageSchema, query(c), 'query') as F & {
+        limit: number;
+        cursor?: string;
+        format: string;
+      };
+      const { limit, cursor, format, ...filter } = q;
+      if (format === 'csv') {
+        if (cursor)
+          throw new HttpError(400, 'invalid query', [
+            { path: 'cursor', message: 'a CSV export has every row; leave out cursor' },
+          ]);
+        return exportCsv(c, filter as unknown as F, user.username);
+      }
+      const page = await listPage(api.pool, list, filter as unknown as F, limit, cursor);
+      await audit(api.pool, {
+        actor: user.username,
+        action: `view-history-${name}`,
+        ip: c.ip,
+        detail: { query: filter, count: page.rows.length },
+      });
+      sendJson(c.res, 200, { [name]: page.rows.map(toJson), nextCursor: page.nextCursor });
+    });
+    router.on('GET', `/api/history/${name}.csv`, async (c) => {
+      const user = await authorize(api, c, 'history:read');
+      const filter = parseInput(filterSchema, query(c), 'query') as F;
+      await exportCsv(c, filter, user.username);
+    });
+  };
+
+  listRoute<EventFilter, EventRow>(
+    'events',
+    EventPageQuery,
+    EventFilter,
+    EVENT_HEADER,
+    eventRecord,
+    (r) => r.body,
+  );
+  listRoute<SearchFilter, EventRow>(
+    'searches',
+    SearchPageQuery,
+    SearchFilter,
+    SEARCH_HEADER,
+    searchRecord,
+    (r) => r.body,
+  );
+  listRoute<AlertFilter, AlertRow>(
+    'alerts',
+    AlertPageQuery,
+    AlertFilter,
+    ALERT_HEADER,
+    alertRecord,
+    (r) => r.body,
+  );
+
+  router.on('GET', '/api/history/alerts/:id', async (c) => {
+    const user = await authorize(api, c, 'history:read');
+    const found = await alertWithHistory(api.pool, c.params.id ?? '');
+    if (!found) throw new HttpError(404, `no alert ${c.params.id}`);
+    await audit(api.pool, { actor: user.username, action: 'view-alert', target: c.params.id, ip: c.ip });
+    sendJson(c.res, 200, found);
+  });
+
+  router.on('GET', '/api/history/charts/volume', async (c) => {
+    await authorize(api, c, 'history:read');
+    const q = parseInput(VolumeQuery, query(c), 'query');
+    const site = siteOf(api.sites, q.siteId);
+    const range = chartRange(q);
+    const bucket = q.bucket ?? bucketFor(range);
+    if ((range.to.getTime() - range.from.getTime()) / BUCKETS[bucket] > MAX_BUCKETS) {
+      throw new HttpError(400, 'invalid query', [
+        {
+          path: 'bucket',
+          message: `${bucket} over this range is more than ${MAX_BUCKETS} points; pick a larger bucket`,
+        },
+      ]);
+    }
+    sendJson(c.res, 200, await volumeChart(api.pool, site, { ...q, bucket }, range));
+  });
+
+  router.on('GET', '/api/history/charts/heatmap', async (c) => {
+    await authorize(api, c, 'history:read');
+    const q = parseInput(HeatmapQuery, query(c), 'query');
+    const site = siteOf(api.sites, q.siteId);
+    sendJson(c.res, 200, await wingHourHeatmap(api.pool, site, q, chartRange(q)));
+  });
+
+  router.on('GET', '/api/history/charts/drones', async (c) => {
+    await authorize(api, c, 'history:read');
+    const q = parseInput(ChartQuery, query(c), 'query');
+    const site = siteOf(api.sites, q.siteId);
+    sendJson(c.res, 200, await droneWeekdayHour(api.pool, site, q, chartRange(q)));
+  });
+
+  router.on('GET', '/api/history/charts/precision', async (c) => {
+    await authorize(api, c, 'history:read');
+    const q = parseInput(ChartQuery, query(c), 'query');
+    const site = siteOf(api.sites, q.siteId);
+    sendJson(c.res, 200, await precision(api.pool, site, q, chartRange(q)));
+  });
+
+  router.on('GET', '/api/history/detainees/:id/timeline', async (c) => {
+    const user = await authorize(api, c, 'history:read');
+    const detaineeId = parseInput(DetaineeId, c.params.id, 'detainee id');
+    const q = parseInput(TimelineQuery, query(c), 'query');
+    if (q.siteId && !api.sites.has(q.siteId)) {
+      throw new HttpError(400, 'invalid query', [{ path: 'siteId', message: `no site ${q.siteId}` }]);
+    }
+    const timeline = await detaineeTimeline(api.pool, detaineeId, q);
+    // A detainee's whole history is the most sensitive view there is: every one is audited.
+    await audit(api.pool, {
+      actor: user.username,
+      action: 'view-detainee-timeline',
+      target: detaineeId,
+      ip: c.ip,
+      detail: { query: q, items: timeline.items.length },
+    });
+    sendJson(c.res, 200, timeline);
+  });
+}

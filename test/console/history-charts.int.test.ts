@@ -1,0 +1,349 @@
+import type { SensorEventInput } from '@wachtpost/contracts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { storeAlert, storeEvents } from '../bench/history-seed';
+import { makeAlert, startConsoleHarness, type ConsoleHarness, type RunningConsole } from '../support/console';
+
+let h: ConsoleHarness;
+let server: RunningConsole;
+let cookie: string;
+
+const iso = (ms: number) => new Date(ms).toISOString();
+const at = (text: string) => Date.parse(text);
+const MIN = 60_000;
+const HOUR = 3_600_000;
+let n = 0;
+
+const gsm = (t: number, zoneId: string, exercise = false): SensorEventInput =>
+  ({
+    v: 1,
+    eventId: `g-${++n}`,
+    kind: 'gsm',
+    siteId: 'demo',
+    sensorId: zoneId.startsWith('b') ? 'gsm-b-1' : 'gsm-a-1',
+    observedAt: iso(t),
+    exercise,
+    zoneId,
+    tech: '4g',
+    rssiDbm: -70,
+    durationS: 12,
+    activity: 'call',
+  }) as SensorEventInput;
+
+const get = async <T>(path: string) => {
+  const res = await h.api<T>(server.base, cookie, 'GET', path);
+  expect(res.status, `${path}: ${JSON.stringify(res.body)}`).toBe(200);
+  return res.body;
+};
+
+beforeAll(async () => {
+  h = await startConsoleHarness();
+  server = await h.startConsole();
+  await h.addUser('ana', 'analyst');
+  cookie = await h.login(server.base, 'ana');
+});
+afterAll(() => h?.close());
+
+describe('history charts', () => {
+  it('counts events and alerts per bucket from the rollups, zero-filled, with the bucket picked from the range', async () => {
+    const day = at('2026-03-10T00:00:00Z');
+    await storeEvents(h.pool, [
+      gsm(day + 5 * MIN, 'a-01'),
+      gsm(day + 50 * MIN, 'a-02'),
+      gsm(day + 3 * HOUR + 1, 'a-corridor'),
+      gsm(day + 3 * HOUR + 2, 'b-01'),
+      gsm(day + 4 * HOUR, 'a-01', true),
+    ]);
+    await storeAlert(
+      h.pool,
+      makeAlert({
+        alertId: 'c-al-1',
+        wingId: 'a',
+        openedAt: iso(day + 3 * HOUR + 10 * MIN),
+        updatedAt: iso(day),
+      }),
+    );
+    type Chart = { bucket: string; points: { t: string; events: number; alerts: number }[] };
+    const chart = await get<Chart>(
+      `/api/history/charts/volume?wingId=a&from=${iso(day)}&to=${iso(day + 24 * HOUR)}`,
+    );
+    expect(chart.bucket).toBe('15m');
+    expect(chart.points).toHaveLength(96);
+    const hourly = await get<Chart>(
+      `/api/history/charts/volume?wingId=a&bucket=1h&from=${iso(day)}&to=${iso(day + 24 * HOUR)}`,
+    );
+    expect(hourly.points).toHaveLength(24);
+    expect(hourly.points[0]).toEqual({ t: iso(day), events: 2, alerts: 0 });
+    expect(hourly.points[3]).toEqual({ t: iso(day + 3 * HOUR), events: 1, alerts: 1 });
+    expect(hourly.points[4]).toMatchObject({ events: 0 });
+    const withExercise = await get<Chart>(
+      `/api/history/charts/volume?wingId=a&bucket=1h&exercise=include&from=${iso(day)}&to=${iso(day + 24 * HOUR)}`,
+    );
+    expect(withExercise.points[4]).toMatchObject({ events: 1 });
+    const site = await get<Chart>(
+      `/api/history/charts/volume?kind=gsm&bucket=1h&from=${iso(day)}&to=${iso(day + 24 * HOUR)}`,
+    );
+    expect(site.points[3]).toMatchObject({ events: 2 });
+    // Thirty days: hourly; ninety days: six-hourly; a year: local days.
+    expect(
+      (await get<Chart>(`/api/history/charts/volume?from=${iso(day - 29 * 24 * HOUR)}&to=${iso(day)}`))
+        .bucket,
+    ).toBe('1h');
+    expect(
+      (await get<Chart>(`/api/history/charts/volume?from=${iso(day - 90 * 24 * HOUR)}&to=${iso(day)}`))
+        .bucket,
+    ).toBe('6h');
+    const daily = await get<Chart>(
+      `/api/history/charts/volume?wingId=a&from=${iso(day - 300 * 24 * HOUR)}&to=${iso(day + 24 * HOUR)}`,
+    );
+    expect(daily.bucket).toBe('1d');
+    // The site's local day (Europe/Amsterdam, CET): 2026-03-10 starts at 23:00 UTC the day before.
+    const local = daily.points.find((p) => p.t === '2026-03-09T23:00:00.000Z');
+    expect(local).toEqual({ t: '2026-03-09T23:00:00.000Z', events: 3, alerts: 1 });
+  });
+
+  it('keeps the rollup exact under concurrent writers and repeated events', async () => {
+    const base = at('2026-04-01T10:00:00Z');
+    const batches = Array.from({ length: 6 }, (_, b) =>
+      Array.from({ length: 1500 }, (_, i) =>
+        gsm(base + ((i * 7 + b) % 3600) * 1000, i % 2 ? 'a-05' : 'b-05'),
+      ),
+    );
+    await Promise.all(batches.map((events) => storeEvents(h.pool, events)));
+    // A repeat stored with ON CONFLICT DO NOTHING (ingest's fallback) adds nothing.
+    await h.pool.query(
+      `INSERT INTO sensor_events SELECT * FROM sensor_events WHERE observed_at >= $1 AND observed_at < $2 ON CONFLICT DO NOTHING`,
+      [iso(base), iso(base + HOUR)],
+    );
+    const { rows } = await h.pool.query<{ raw: string; rolled: string }>(
+      `SELECT (SELECT count(*) FROM sensor_events WHERE observed_at >= $1 AND observed_at < $2) AS raw,
+              (SELECT sum(events) FROM sensor_events_15m WHERE bucket >= $1 AND bucket < $2) AS rolled`,
+      [iso(base), iso(base + HOUR)],
+    );
+    expect(rows[0]).toEqual({ raw: '9000', rolled: '9000' });
+    const perWing = await h.pool.query(
+      `SELECT wing_id, date_bin('15 minutes', observed_at, '2000-01-01') AS b, count(*)::bigint AS n FROM sensor_events
+       WHERE observed_at >= $1 AND observed_at < $2 GROUP BY 1, 2
+       EXCEPT SELECT wing_id, bucket, events FROM sensor_events_15m`,
+      [iso(base), iso(base + HOUR)],
+    );
+    expect(perWing.rows).toEqual([]);
+  });
+
+  it('maps wings to local hours of day across the DST change', async () => {
+    // Europe/Amsterdam goes from UTC+1 to UTC+2 at 2026-03-29 01:00 UTC.
+    await storeEvents(h.pool, [
+      gsm(at('2026-03-28T13:30:00Z'), 'a-10'), // 14:30 CET
+      gsm(at('2026-03-29T13:30:00Z'), 'a-10'), // 15:30 CEST
+      gsm(at('2026-03-29T00:30:00Z'), 'a-10'), // 01:30 CET
+      gsm(at('2026-03-29T01:30:00Z'), 'a-10'), // 03:30 CEST (02:xx does not exist that night)
+      gsm(at('2026-03-29T01:45:00Z'), 'b-10'),
+    ]);
+    const map = await get<{ timezone: string; wings: { wingId: string; hours: number[] }[] }>(
+      '/api/history/charts/heatmap?from=2026-03-28T00:00:00Z&to=2026-03-30T00:00:00Z',
+    );
+    expect(map.timezone).toBe('Europe/Amsterdam');
+    expect(map.wings.map((w) => w.wingId)).toEqual(['a', 'b', 'c', 'd', 'e']);
+    const a = map.wings[0]!.hours;
+    expect(a.length).toBe(24);
+    expect([a[1], a[2], a[3], a[14], a[15]]).toEqual([1, 0, 1, 1, 1]);
+    expect(a.reduce((x, y) => x + y)).toBe(4);
+    expect(map.wings[1]!.hours[3]).toBe(1);
+  });
+
+  it('counts drone incursions per local weekday and hour', async () => {
+    const drone = (alertId: string, t: string, exercise = false) =>
+      storeAlert(
+        h.pool,
+        makeAlert({
+          alertId,
+          rule: 'drone-incursion',
+          wingId: undefined,
+          openedAt: t,
+          updatedAt: t,
+          exercise,
+        }),
+      );
+    await drone('dr-1', '2026-03-02T08:10:00.000Z'); // Monday 09:10 CET
+    await drone('dr-2', '2026-03-08T22:30:00.000Z'); // Sunday 23:30 CET
+    await drone('dr-3', '2026-03-29T22:30:00.000Z'); // Monday 00:30 CEST
+    await drone('dr-4', '2026-03-02T08:20:00.000Z', true);
+    const chart = await get<{ weekdays: string[]; counts: number[][] }>(
+      '/api/history/charts/drones?from=2026-03-01T00:00:00Z&to=2026-04-01T00:00:00Z',
+    );
+    expect(chart.weekdays[0]).toBe('mon');
+    expect(chart.counts[0]![9]).toBe(1);
+    expect(chart.counts[6]![23]).toBe(1);
+    expect(chart.counts[0]![0]).toBe(1);
+    expect(chart.counts.flat().reduce((x, y) => x + y)).toBe(3);
+  });
+
+  it('computes precision per rule and per sensor from the alerts’ last outcomes', async () => {
+    const t = '2026-05-01T10:00:00Z';
+    const outcome = (alertId: string, rev: number, rule: string, result: string, sensors: string[]) =>
+      h.pool.query(
+        `INSERT INTO alert_outcomes (alert_id, rev, rule, result, site_id, wing_id, exercise, cell_ids, sensor_ids, resolved_at)
+         VALUES ($1, $2, $3, $4, 'demo', 'a', false, '{a-01}', $5, $6)`,
+        [alertId, rev, rule, result, sensors, t],
+      );
+    const verdict = (alertId: string, rev: number, value: string) =>
+      h.pool.query(
+        `INSERT INTO alert_actions (alert_id, rev, action, actor, detail, at) VALUES ($1, $2, 'resolve', 'olga', $3, $4)`,
+        [alertId, rev, JSON.stringify({ outcome: value }), t],
+      );
+    await outcome('p-1', 2, 'persistent-phone', 'confirmed', ['gsm-a-1']);
+    await outcome('p-2', 2, 'persistent-phone', 'operator', ['gsm-a-1', 'gsm-a-2']);
+    await verdict('p-2', 2, 'confirmed');
+    await outcome('p-3', 2, 'persistent-phone', 'operator', ['gsm-a-2']);
+    await verdict('p-3', 2, 'false-positive');
+    await outcome('p-4', 2, 'persistent-phone', 'operator', ['gsm-a-2']);
+    await verdict('p-4', 2, 'duplicate');
+    // Search ordered first, then confirmed by the search: the last outcome counts.
+    await outcome('p-5', 2, 'persistent-phone', 'operator', ['gsm-a-3']);
+    await verdict('p-5', 2, 'search-ordered');
+    await outcome('p-5', 3, 'persistent-phone', 'confirmed', ['gsm-a-3']);
+    await outcome('o-1', 2, 'sensor-offline', 'auto', ['rf-1']);
+    type Row = {
+      rule?: string;
+      sensorId?: string;
+      resolved: number;
+      confirmed: number;
+      falsePositive: number;
+      precision: number | null;
+    };
+    const p = await get<{ byRule: Row[]; bySensor: Row[] }>(
+      '/api/history/charts/precision?from=2026-04-30T00:00:00Z&to=2026-05-02T00:00:00Z',
+    );
+    expect(p.byRule).toEqual([
+      {
+        rule: 'persistent-phone',
+        resolved: 5,
+        confirmed: 3,
+        falsePositive: 1,
+        duplicate: 1,
+        searchOrdered: 0,
+        auto: 0,
+        precision: 0.75,
+      },
+      {
+        rule: 'sensor-offline',
+        resolved: 1,
+        confirmed: 0,
+        falsePositive: 0,
+        duplicate: 0,
+        searchOrdered: 0,
+        auto: 1,
+        precision: null,
+      },
+    ]);
+    const sensor = (id: string) => p.bySensor.find((s) => s.sensorId === id);
+    expect(sensor('gsm-a-1')).toMatchObject({ confirmed: 2, falsePositive: 0, precision: 1 });
+    expect(sensor('gsm-a-2')).toMatchObject({ resolved: 3, confirmed: 1, falsePositive: 1, precision: 0.5 });
+    expect(sensor('gsm-a-3')).toMatchObject({ confirmed: 1, precision: 1 });
+  });
+});
+
+describe('detainee timeline', () => {
+  it('puts placements, GSM in their cells while there, alerts and searches in one time-ordered answer, audited', async () => {
+    const t1 = at('2026-06-01T08:00:00Z');
+    const t2 = t1 + 24 * HOUR;
+    const t3 = t2 + 24 * HOUR;
+    const ev = (kind: string, t: number, extra: object) =>
+      ({
+        v: 1,
+        eventId: `tl-${++n}`,
+        kind,
+        siteId: 'demo',
+        observedAt: iso(t),
+        exercise: false,
+        ...extra,
+      }) as SensorEventInput;
+    const roster = (t: number, action: string, cellId?: string) =>
+      ev('roster', t, {
+        sensorId: 'roster-gw',
+        detaineeId: 'd-500',
+        action,
+        ...(cellId && { cellId }),
+        effectiveAt: iso(t),
+      });
+    const search = (t: number, cellIds: string[], findings: object[], occupants: string[] = []) =>
+      ev('search', t, {
+        sensorId: 'search-gw',
+        searchId: `srch-${n}`,
+        type: 'cell-inspection',
+        trigger: 'routine',
+        cellIds,
+        startedAt: iso(t - HOUR),
+        endedAt: iso(t),
+        occupants,
+        findings,
+      });
+    const inA = gsm(t1 + HOUR, 'a-03');
+    const inB = gsm(t2 + 2 * HOUR, 'b-03');
+    const found = search(t1 + 5 * HOUR, ['a-03', 'a-04'], [{ category: 'phone', qty: 1, cellId: 'a-03' }]);
+    const named = search(t2 + 6 * HOUR, ['c-01'], [], ['d-500']);
+    await storeEvents(h.pool, [
+      roster(t1, 'admit', 'a-03'),
+      roster(t2, 'move', 'b-03'),
+      roster(t3, 'release'),
+      inA,
+      gsm(t2 + HOUR, 'a-03'), // after the move: someone else's
+      gsm(t1 + 2 * HOUR, 'a-03', true), // an exercise
+      inB,
+      gsm(t3 + HOUR, 'b-03'), // after the release
+      found,
+      search(t3 + 2 * HOUR, ['b-03'], [{ category: 'sim', qty: 1, cellId: 'b-03' }]), // after the release
+      named,
+    ]);
+    await storeAlert(
+      h.pool,
+      makeAlert({
+        alertId: 'tl-al-1',
+        detaineeIds: ['d-500'],
+        openedAt: iso(t2 + 3 * HOUR),
+        updatedAt: iso(t2 + 3 * HOUR),
+        firstEventAt: iso(t2 + 2 * HOUR),
+        lastEventAt: iso(t2 + 3 * HOUR),
+      }),
+    );
+    type Timeline = {
+      stays: { cellId: string; from: string; to: string | null }[];
+      items: {
+        type: string;
+        at: string;
+        eventId?: string;
+        alertId?: string;
+        action?: string;
+        reason?: string;
+      }[];
+      truncated: boolean;
+    };
+    const tl = await get<Timeline>(
+      `/api/history/detainees/d-500/timeline?from=${iso(t1 - HOUR)}&to=${iso(t3 + 10 * HOUR)}`,
+    );
+    expect(tl.stays.map((s) => s.cellId)).toEqual(['a-03', 'b-03']);
+    expect(tl.items.map((i) => [i.type, i.eventId ?? i.alertId ?? ''])).toEqual([
+      ['roster', expect.any(String)],
+      ['gsm', inA.eventId],
+      ['search', found.eventId],
+      ['roster', expect.any(String)],
+      ['gsm', inB.eventId],
+      ['alert', 'tl-al-1'],
+      ['search', named.eventId],
+      ['roster', expect.any(String)],
+    ]);
+    expect(tl.items.map((i) => i.action).filter(Boolean)).toEqual(['admit', 'move', 'release']);
+    expect(tl.items.find((i) => i.eventId === named.eventId)?.reason).toBe('named');
+    expect(tl.truncated).toBe(false);
+    const times = tl.items.map((i) => Date.parse(i.at));
+    expect([...times].sort((x, y) => x - y)).toEqual(times);
+    const limited = await get<Timeline>(
+      `/api/history/detainees/d-500/timeline?limit=3&from=${iso(t1 - HOUR)}`,
+    );
+    expect(limited.items).toHaveLength(3);
+    expect(limited.truncated).toBe(true);
+    const audits = await h.pool.query(
+      `SELECT target FROM audit_log WHERE actor = 'ana' AND action = 'view-detainee-timeline'`,
+    );
+    expect(audits.rows).toEqual([{ target: 'd-500' }, { target: 'd-500' }]);
+  });
+});
