@@ -51,3 +51,20 @@ export {
 export { listScenarios, loadScenarioFile, SCENARIO_DIR, type ScenarioListing } from './scenario/files';
 export { runScenario, type ScenarioReport, type ScenarioRunOptions } from './scenario/run-scenario';
 export { watchAlerts, type AlertWatch } from './scenario/alert-watch';
+export {
+  SimulatorController,
+  ControlError,
+  type ControllerCounters,
+  type ControllerStatus,
+  type ControllerOptions,
+  type FaultRequest,
+} from './control/controller';
+export { ControlledPacer } from './control/controlled-pacer';
+export {
+  MODES,
+  transition,
+  type Mode,
+  type Phase,
+  type RunConfig,
+  type SimulatorState,
+} from './control/state';

@@ -1,5 +1,6 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Alert } from '@wachtpost/contracts';
+import type { TimedMessage } from '../messages/message';
 import { createPublisher, type PublishStats } from '../nats/publisher';
 import { Pacer, systemClock, type Clock } from '../run/pacer';
 import { watchAlerts } from './alert-watch';
@@ -23,6 +24,8 @@ export interface ScenarioRunOptions {
   window?: number;
   signal?: AbortSignal;
   clock?: Clock;
+  /** Messages for which this answers false are held back (a silenced sensor). */
+  send?: (message: TimedMessage) => boolean;
   /** Each message sent, and each alert revision seen, as they happen (the console's live counters). */
   onPublished?: (stats: PublishStats) => void;
   onAlert?: (alert: Alert, judge: Judge) => void;
@@ -78,6 +81,7 @@ export async function runScenario(options: ScenarioRunOptions): Promise<Scenario
       if (signal.aborted) break;
       await pacer.until(message.at, signal);
       if (signal.aborted) break;
+      if (options.send && !options.send(message)) continue;
       await publisher.publish(message);
       options.onPublished?.(publisher.stats);
     }
