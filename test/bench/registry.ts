@@ -1,4 +1,5 @@
 import { alertLatencyBench } from './alert-latency';
+import { boardBench } from './board';
 import { detectBench } from './detect';
 import { fanoutBench } from './fanout';
 import { ingestBench } from './ingest';
@@ -21,4 +22,5 @@ export const benchmarks: Benchmark[] = [
   detectBench,
   alertLatencyBench,
   fanoutBench,
+  boardBench,
 ];
