@@ -19,6 +19,9 @@ beforeAll(async () => {
 afterEach(async (ctx) => {
   if (ctx.task.result?.state === 'fail') await h?.screenshotAll(ctx.task.name);
   await h?.closeContexts();
+  // Every page ran under the console's CSP (script-src 'self', style-src 'self') without a refusal or an
+  // uncaught exception.
+  if (h) expect(h.takePageProblems()).toEqual([]);
 });
 afterAll(async () => {
   await h?.close();

@@ -89,6 +89,11 @@ export interface E2eHarness {
   signIn(role: Role): Promise<Signed>;
   /** A fresh browser context, not signed in. */
   anonymous(): Promise<Signed>;
+  /**
+   * Uncaught exceptions of the pages and what Chromium refused under the console's CSP since the last call
+   * (failed requests while the console is down are expected and not collected).
+   */
+  takePageProblems(): string[];
   /** Screenshots of every open page, named after a failed test, for its diagnosis. */
   screenshotAll(name: string): Promise<void>;
   /** Closes every browser context opened so far (their sockets go with them). */
@@ -170,10 +175,16 @@ export async function startE2eHarness(): Promise<E2eHarness> {
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   const base = `http://127.0.0.1:${port}`;
   const contexts: BrowserContext[] = [];
+  let problems: string[] = [];
   const fresh = async (): Promise<Signed> => {
     const context = await browser.newContext({ baseURL: base, viewport: { width: 1280, height: 800 } });
     contexts.push(context);
     context.setDefaultTimeout(15_000);
+    context.on('weberror', (e) => problems.push(`uncaught: ${e.error().message}`));
+    context.on('console', (m) => {
+      if (/Content Security Policy|Refused to (load|execute|apply|connect|frame)/i.test(m.text()))
+        problems.push(`csp: ${m.text()}`);
+    });
     const page = await context.newPage();
     return { context, page };
   };
@@ -268,6 +279,11 @@ export async function startE2eHarness(): Promise<E2eHarness> {
       return signed;
     },
     anonymous: fresh,
+    takePageProblems() {
+      const taken = problems;
+      problems = [];
+      return taken;
+    },
     async screenshotAll(name) {
       const pages = contexts.flatMap((c) => c.pages());
       const slug = name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60);
