@@ -2,6 +2,7 @@ import { alertLatencyBench } from './alert-latency';
 import { boardBench } from './board';
 import { detectBench } from './detect';
 import { fanoutBench } from './fanout';
+import { historyBench } from './history';
 import { ingestBench } from './ingest';
 import { ingestLagBench } from './ingest-lag';
 
@@ -23,4 +24,5 @@ export const benchmarks: Benchmark[] = [
   alertLatencyBench,
   fanoutBench,
   boardBench,
+  historyBench,
 ];

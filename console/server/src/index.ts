@@ -6,3 +6,4 @@ export { ROLES, type Role } from './auth/roles';
 export { createUser, setAdminPassword } from './auth/users';
 export type { AlertPush, ClientToServerEvents, ServerToClientEvents } from './live/socket-protocol';
 export { MAX_SILENCE_MIN } from './api/alert-routes';
+export * as history from './history/history-api';
