@@ -55,6 +55,18 @@ const Env = z.object({
   // Behind HTTPS (a TLS proxy in production) the session cookie must be Secure; on plain localhost it cannot be.
   CONSOLE_SECURE_COOKIES: Flag.default(false),
   CONSOLE_SESSION_HOURS: z.coerce.number().min(0.01).max(720).default(12),
+  // Reverse proxies in front of the console, as IP addresses: their X-Forwarded-For names the client (audit
+  // log, login rate limit). Empty: the socket's peer is the client.
+  CONSOLE_TRUSTED_PROXIES: z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((a) => a.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.union([z.ipv4(), z.ipv6()], { error: 'must be an IP address' }))),
   // TimescaleDB only (console/server README, "History"): when raw sensor_events chunks are compressed and
   // dropped, and how long the 15-minute rollups behind the charts are kept (0: for good).
   HISTORY_COMPRESS_AFTER_DAYS: z.coerce.number().int().min(1).max(3650).default(7),
@@ -86,7 +98,12 @@ export interface Config {
     snapshotEveryMs: number;
     params: Record<string, unknown> | undefined;
   };
-  console: { adminPassword: string | undefined; secureCookies: boolean; sessionTtlMs: number };
+  console: {
+    adminPassword: string | undefined;
+    secureCookies: boolean;
+    sessionTtlMs: number;
+    trustedProxies: string[];
+  };
   history: { compressAfterDays: number; retentionDays: number; rollupRetentionDays: number };
 }
 
@@ -132,6 +149,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       adminPassword: e.WACHTPOST_ADMIN_PASSWORD,
       secureCookies: e.CONSOLE_SECURE_COOKIES,
       sessionTtlMs: e.CONSOLE_SESSION_HOURS * 3_600_000,
+      trustedProxies: e.CONSOLE_TRUSTED_PROXIES,
     },
     history: {
       compressAfterDays: e.HISTORY_COMPRESS_AFTER_DAYS,

@@ -89,6 +89,36 @@ describe('console sessions', () => {
     ).toBe(200);
   });
 
+  it('behind a trusted reverse proxy, rate-limits and audits the client the proxy names, not the proxy', async () => {
+    const proxied = await h.startConsole({
+      rateLimit: new LoginRateLimit(5, 60_000),
+      env: { CONSOLE_TRUSTED_PROXIES: '127.0.0.1, ::1' },
+    });
+    try {
+      await h.addUser('petra', 'operator');
+      const login = (client: string, password: string) =>
+        fetch(`${proxied.base}/api/session`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-forwarded-for': client },
+          body: JSON.stringify({ username: 'petra', password }),
+        });
+      for (let i = 0; i < 5; i++)
+        expect((await login('198.51.100.1', `wrong-${i}-password`)).status).toBe(401);
+      expect((await login('198.51.100.1', PASSWORD)).status).toBe(429);
+      // The same user at another desk, through the same proxy, is not locked out.
+      expect((await login('198.51.100.2', PASSWORD)).status).toBe(200);
+      const { rows } = await h.pool.query<{ action: string; ip: string }>(
+        "SELECT action, ip FROM audit_log WHERE actor = 'petra' ORDER BY id",
+      );
+      expect(new Set(rows.filter((r) => r.action === 'login-failed').map((r) => r.ip))).toEqual(
+        new Set(['198.51.100.1']),
+      );
+      expect(rows.find((r) => r.action === 'login')?.ip).toBe('198.51.100.2');
+    } finally {
+      await proxied.stop();
+    }
+  });
+
   it('logs out: the cookie is cleared, the session is gone server-side, and the logout is audited', async () => {
     const cookie = await h.login(server.base, 'olga');
     const out = await h.api(server.base, cookie, 'DELETE', '/api/session');

@@ -6,6 +6,7 @@ import { alertRoutes } from './api/alert-routes';
 import { historyRoutes } from './api/history-routes';
 import type { ApiContext } from './api/context';
 import { sessionRoutes } from './api/session-routes';
+import { simulatorRoutes } from './api/simulator-routes';
 import { userRoutes } from './api/user-routes';
 import { bootstrapAdmin } from './auth/bootstrap-admin';
 import { LoginRateLimit } from './auth/rate-limit';
@@ -73,10 +74,11 @@ export async function startConsoleServer(
     sites: ctx.sites,
     disconnect: (room) => hub.disconnect(room),
   };
-  const router = new Router(log);
+  const router = new Router(log, new Set(config.console.trustedProxies));
   sessionRoutes(router, api);
   userRoutes(router, api);
   alertRoutes(router, api);
+  const simulator = simulatorRoutes(router, api, nc);
   historyRoutes(router, api);
   ctx.http.addHandler(router.handler());
   // After the API router, so an unknown /api path keeps its JSON 404.
@@ -98,6 +100,7 @@ export async function startConsoleServer(
     feed,
     async stop() {
       actions.stopOutboxRetry();
+      await simulator.close();
       hub.close();
       await feed.stop();
       silences.stop();

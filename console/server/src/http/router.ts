@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger, RouteHandler } from '@wachtpost/platform';
+import { clientAddress } from './client-address';
 import { HttpError, sendJson } from './respond';
 
 export interface RequestContext {
@@ -24,7 +25,11 @@ interface Route {
 export class Router {
   private readonly routes: Route[] = [];
 
-  constructor(private readonly log: Logger) {}
+  constructor(
+    private readonly log: Logger,
+    /** Reverse proxies whose `X-Forwarded-For` names the client (CONSOLE_TRUSTED_PROXIES). */
+    private readonly trustedProxies: ReadonlySet<string> = new Set(),
+  ) {}
 
   on(method: string, path: string, handler: Handler): this {
     const keys: string[] = [];
@@ -63,7 +68,7 @@ export class Router {
           res,
           params,
           query: url.searchParams,
-          ip: req.socket.remoteAddress ?? 'unknown',
+          ip: clientAddress(req, this.trustedProxies),
         });
       } catch (err) {
         if (err instanceof HttpError) {
