@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Role } from '@wachtpost/console';
 import { ACTION_BUTTONS, PASSWORD, USERS, startE2eHarness, type E2eHarness } from '../support/e2e';
 
 // The control room in a real Chromium against the built web app (console/web/UI-CONTRACT.md), a real
@@ -35,11 +36,12 @@ const board = (page: Page) => page.locator('[aria-label="Alerts"]');
 const mark = (page: Page) => page.evaluate('window.__wachtpostE2e = 42');
 const marked = async (page: Page) => (await page.evaluate('window.__wachtpostE2e')) === 42;
 
-/** Opens the board and waits until its socket is live (the console counts it), so a push can reach it. */
-async function openBoard(page: Page, sockets: number): Promise<void> {
+/** Opens the board and waits until its socket is live (the console has it), so a push can reach it. */
+async function openBoard(page: Page, role: Role): Promise<void> {
+  const since = Date.now();
   await page.goto('/');
   await board(page).waitFor({ state: 'attached' });
-  await h.waitForSockets(sockets);
+  await h.waitForLiveSocket(role, since);
 }
 
 describe('console in Chromium', () => {
@@ -66,7 +68,7 @@ describe('console in Chromium', () => {
 
   it('shows an alert raised from a published sensor event on the board within 2 s', async () => {
     const { page } = await h.signIn('operator');
-    await openBoard(page, 1);
+    await openBoard(page, 'operator');
 
     const started = performance.now();
     const alertId = await h.publishDrone('live');
@@ -85,11 +87,15 @@ describe('console in Chromium', () => {
     expect(text).toContain('HIGH');
     expect(text).toContain('EXERCISE');
     expect(Number(await page.getByTestId('count-high').textContent())).toBeGreaterThanOrEqual(1);
+    for (const filter of ['Site', 'Wing', 'Rule', 'Severity', 'Status'])
+      expect(await page.getByLabel(filter, { exact: true }).evaluate((e) => e.tagName), filter).toBe(
+        'SELECT',
+      );
   });
 
   it('announces a new critical alert that arrives live', async () => {
     const { page } = await h.signIn('operator');
-    await openBoard(page, 1);
+    await openBoard(page, 'operator');
     const alertId = await h.publishDroneDrop('announce');
     await row(page, alertId).waitFor();
     expect(await row(page, alertId).getAttribute('data-severity')).toBe('critical');
@@ -109,7 +115,7 @@ describe('console in Chromium', () => {
     const alertId = await h.publishDrone('ack');
     await h.waitForStoredAlert(alertId);
     const watcher = await h.signIn('admin');
-    await openBoard(watcher.page, 1);
+    await openBoard(watcher.page, 'admin');
     await watcher.page.locator(`[data-alert-id="${alertId}"][data-status="open"]`).waitFor();
     await mark(watcher.page);
 
@@ -158,7 +164,7 @@ describe('console in Chromium', () => {
 
   it('after the console server restarts, the open page shows the alerts raised while it was down', async () => {
     const { page } = await h.signIn('operator');
-    await openBoard(page, 1);
+    await openBoard(page, 'operator');
     await mark(page);
 
     await h.stopConsole();
@@ -183,7 +189,7 @@ describe('console in Chromium', () => {
     const alertId = await h.publishDrone('analyst');
     await h.waitForStoredAlert(alertId);
     const { page } = await h.signIn('analyst');
-    await openBoard(page, 1);
+    await openBoard(page, 'analyst');
     await row(page, alertId).waitFor();
 
     let focused: string | null = null;

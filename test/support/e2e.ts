@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
-import { consoleService, createUser, type Role } from '@wachtpost/console';
+import { createUser, startConsoleServer, type ConsoleServer, type Role } from '@wachtpost/console';
 import type { SensorEventInput } from '@wachtpost/contracts';
 import { DetectorsWorker } from '@wachtpost/detectors';
 import { ingestService } from '@wachtpost/ingest';
@@ -83,8 +83,12 @@ export interface E2eHarness {
   publishDroneDrop(label: string): Promise<string>;
   /** Waits until the detectors stored an alert. */
   waitForStoredAlert(alertId: string, timeoutMs?: number): Promise<void>;
-  /** Live sockets of the console (its metric), to know a page is subscribed before publishing. */
-  liveSockets(): Promise<number>;
+  /**
+   * Waits until the console has a live socket (subscribed, past its `ready`) of the role's user that connected
+   * at or after `since` (ms): the page opened then can receive pushes. Sockets of closed pages that the server
+   * has not noticed yet (a polling transport lingers until its ping timeout) do not count.
+   */
+  waitForLiveSocket(role: Role, since: number, timeoutMs?: number): Promise<void>;
   /** A fresh browser context signed in as the role's user (through the API, sharing the context's cookies). */
   signIn(role: Role): Promise<Signed>;
   /** A fresh browser context, not signed in. */
@@ -98,8 +102,7 @@ export interface E2eHarness {
   screenshotAll(name: string): Promise<void>;
   /** Closes every browser context opened so far (their sockets go with them). */
   closeContexts(): Promise<void>;
-  /** Waits until the console has exactly `n` live sockets. */
-  waitForSockets(n: number, timeoutMs?: number): Promise<void>;
+  /** A screenshot of the page in test/artifacts/e2e/<name>.png; returns its path. */
   screenshot(page: Page, name: string): Promise<string>;
   close(): Promise<void>;
 }
@@ -146,6 +149,11 @@ export async function startE2eHarness(): Promise<E2eHarness> {
 
   let pipeline: RunningSystem | undefined;
   let consoleRuntime: RunningSystem | undefined;
+  let consoleServer: ConsoleServer | undefined;
+  const consoleService: Service = {
+    name: 'console',
+    start: async (ctx) => (consoleServer = await startConsoleServer(ctx)),
+  };
   const startPipeline = async () => {
     // setup: migrations and streams, as pnpm start does.
     pipeline ??= await runServices([ingestService, detectorsForTests], {
@@ -199,12 +207,6 @@ export async function startE2eHarness(): Promise<E2eHarness> {
       await js.publish(m.subject, m.data, m.msgId ? { msgID: m.msgId } : {});
   };
 
-  const liveSockets = async () => {
-    const text = await (await fetch(`${base}/metrics`)).text();
-    const line = text.split('\n').find((l) => l.startsWith('wachtpost_console_sockets '));
-    return line ? Number(line.split(' ')[1]) : 0;
-  };
-
   return {
     base,
     nats,
@@ -217,6 +219,7 @@ export async function startE2eHarness(): Promise<E2eHarness> {
     async stopConsole() {
       const running = consoleRuntime;
       consoleRuntime = undefined;
+      consoleServer = undefined;
       await running?.shutdown();
     },
     startPipeline,
@@ -261,13 +264,22 @@ export async function startE2eHarness(): Promise<E2eHarness> {
         `the detectors to store ${alertId}`,
       );
     },
-    liveSockets,
-    async waitForSockets(n, timeoutMs = 15_000) {
-      let last = -1;
+    async waitForLiveSocket(role, since, timeoutMs = 15_000) {
       await waitFor(
-        async () => (last = await liveSockets()) === n,
+        async () => {
+          for (const socket of consoleServer?.hub.io.of('/').sockets.values() ?? []) {
+            const data = socket.data as { user?: { username: string }; mode?: string } | undefined;
+            if (
+              data?.user?.username === USERS[role] &&
+              data.mode === 'live' &&
+              socket.handshake.issued >= since
+            )
+              return true;
+          }
+          return false;
+        },
         timeoutMs,
-        `the console to have ${n} live sockets (has ${last})`,
+        `a live socket of ${USERS[role]} since ${new Date(since).toISOString()}`,
       );
     },
     async signIn(role) {
