@@ -2,7 +2,8 @@ import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { webBuildReason } from './web-app';
+import { createLogger } from '../logger';
+import { ensureWebApp, WebBuildError, webBuildReason } from './web-app';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -40,4 +41,38 @@ describe('webBuildReason', () => {
     at(join(dir, 'vite.config.ts'), 3_000);
     expect(webBuildReason(dir)).toBe('vite.config.ts changed since the last build');
   });
+});
+
+/** A workspace of its own whose web package's build script is `script`. */
+function workspace(script: string): string {
+  const root = mkdtempSync(join(tmpdir(), 'wachtpost-web-ws-'));
+  dirs.push(root);
+  mkdirSync(join(root, 'console', 'web', 'src'), { recursive: true });
+  writeFileSync(join(root, 'pnpm-workspace.yaml'), "packages: ['console/*']\n");
+  writeFileSync(join(root, 'package.json'), JSON.stringify({ name: 'ws', private: true }));
+  writeFileSync(
+    join(root, 'console', 'web', 'package.json'),
+    JSON.stringify({ name: '@wachtpost/console-web', private: true, scripts: { build: script } }),
+  );
+  writeFileSync(join(root, 'console', 'web', 'src', 'main.tsx'), '');
+  return root;
+}
+
+const quiet = createLogger({ log: { level: 'silent', pretty: false } });
+
+describe('ensureWebApp', () => {
+  it('runs the build when dist is missing', async () => {
+    const root = workspace('mkdir -p dist && echo built > dist/index.html');
+    await ensureWebApp(root, quiet);
+    expect(webBuildReason(join(root, 'console', 'web'))).toBeUndefined();
+  }, 60_000);
+
+  it('fails with the build output and the command when the build fails', async () => {
+    const root = workspace('echo "src/board.tsx: Unexpected token" >&2; exit 3');
+    const failure = await ensureWebApp(root, quiet).catch((err: unknown) => err);
+    expect(failure).toBeInstanceOf(WebBuildError);
+    expect((failure as Error).message).toContain('Building the console web app failed');
+    expect((failure as Error).message).toContain('src/board.tsx: Unexpected token');
+    expect((failure as Error).message).toContain('pnpm --filter @wachtpost/console-web build');
+  }, 60_000);
 });
