@@ -5,6 +5,7 @@ export type Route =
   | { page: 'login' }
   | { page: 'board' }
   | { page: 'wings' }
+  | { page: 'simulator' }
   | { page: 'alert'; alertId: string }
   | { page: 'not-found' };
 
@@ -12,6 +13,7 @@ export function matchRoute(pathname: string): Route {
   if (pathname === '/' || pathname === '') return { page: 'board' };
   if (pathname === '/login') return { page: 'login' };
   if (pathname === '/wings') return { page: 'wings' };
+  if (pathname === '/simulator') return { page: 'simulator' };
   const m = /^\/alerts\/([^/]+)$/.exec(pathname);
   if (m?.[1]) {
     try {

@@ -2,8 +2,9 @@ import { useEffect, useRef, useState } from 'react';
 import { api, ApiError, setUnauthorizedHandler } from '../api';
 import { AlertFeed, asApiError } from '../alert-feed';
 import { beep } from '../beep';
-import { FeedContext, SessionContext, useFeedState } from '../feed-context';
+import { FeedContext, SessionContext, useFeedState, useSession } from '../feed-context';
 import { matchRoute, navigate, usePathname } from '../router';
+import { SimulatorPage } from '../simulator/simulator-page';
 import { canRead, type Session } from '../types';
 import { AlertBoard } from './alert-board';
 import { AlertDetailPage } from './alert-detail';
@@ -97,7 +98,7 @@ function SignedIn({ session, onSignedOut }: { session: Session; onSignedOut: (wh
           banner={feed ? <FeedBanner feed={feed} /> : <LiveBanner state={undefined} />}
           announcement={announcement}
         >
-          {feed ? <Pages /> : <TesterPage />}
+          {feed ? <Pages /> : <SimulatorPage />}
         </Shell>
       </FeedContext.Provider>
     </SessionContext.Provider>
@@ -110,10 +111,13 @@ function FeedBanner({ feed }: { feed: AlertFeed }) {
 
 function Pages() {
   const route = matchRoute(usePathname());
+  const { role } = useSession();
   useEffect(() => {
     // Signed in already: the login page has nothing to offer.
     if (route.page === 'login') navigate('/', { replace: true });
   }, [route.page]);
+  // Testers see the simulator only (SignedIn); operators and analysts may not drive it: no such page.
+  if (route.page === 'simulator' && role === 'admin') return <SimulatorPage />;
   switch (route.page) {
     case 'board':
     case 'login':
@@ -132,16 +136,4 @@ function Pages() {
         </section>
       );
   }
-}
-
-function TesterPage() {
-  return (
-    <section className="tester">
-      <h1>Simulator</h1>
-      <p>
-        The simulator is not in this console yet. Your role (tester) does not see alerts or sensor data; use
-        the simulator command line (<code>pnpm sim</code>) to drive scenarios.
-      </p>
-    </section>
-  );
 }

@@ -28,6 +28,11 @@ export function Shell({ session, onSignOut, sound, onSound, banner, announcement
           <Link href="/wings" current={path === '/wings'}>
             Wings
           </Link>
+          {(session.role === 'tester' || session.role === 'admin') && (
+            <Link href="/simulator" current={path === '/simulator'}>
+              Simulator
+            </Link>
+          )}
           <span className="spacer" />
           <label className="sound-toggle">
             <input
