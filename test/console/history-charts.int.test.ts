@@ -323,15 +323,21 @@ describe('detainee timeline', () => {
     expect(tl.stays.map((s) => s.cellId)).toEqual(['a-03', 'b-03']);
     expect(tl.items.map((i) => [i.type, i.eventId ?? i.alertId ?? ''])).toEqual([
       ['roster', expect.any(String)],
-      ['gsm', inA.eventId],
+      ['gsm', ''],
       ['search', found.eventId],
       ['roster', expect.any(String)],
-      ['gsm', inB.eventId],
+      ['gsm', ''],
       ['alert', 'tl-al-1'],
       ['search', named.eventId],
       ['roster', expect.any(String)],
     ]);
     expect(tl.items.map((i) => i.action).filter(Boolean)).toEqual(['admit', 'move', 'release']);
+    // GSM per hour of the stay: the a-03 event an hour after admission, the b-03 one two hours after the move.
+    expect(tl.items.filter((i) => i.type === 'gsm')).toEqual([
+      { type: 'gsm', at: iso(t1 + HOUR).replace('.000Z', '+00:00'), cellId: 'a-03', events: 1 },
+      { type: 'gsm', at: iso(t2 + 2 * HOUR).replace('.000Z', '+00:00'), cellId: 'b-03', events: 1 },
+    ]);
+    expect([inA.observedAt, inB.observedAt]).toEqual([iso(t1 + HOUR), iso(t2 + 2 * HOUR)]);
     expect(tl.items.find((i) => i.eventId === named.eventId)?.reason).toBe('named');
     expect(tl.truncated).toBe(false);
     const times = tl.items.map((i) => Date.parse(i.at));

@@ -14,16 +14,11 @@ export interface Stay {
 export type TimelineItem =
   | { at: string; type: 'roster'; eventId: string; action: string; cellId: string | null; observedAt: string }
   | {
+      /** The start of the hour; `events` GSM events were seen in the cell in it (within the stay). */
       at: string;
       type: 'gsm';
-      eventId: string;
       cellId: string;
-      sensorId: string;
-      tech: unknown;
-      activity: unknown;
-      rssiDbm: unknown;
-      durationS: unknown;
-      deviceKey?: unknown;
+      events: number;
     }
   | {
       at: string;
@@ -57,16 +52,19 @@ WHERE kind = 'roster' AND body->>'detaineeId' = $1
   AND ($2::text IS NULL OR site_id = $2) AND ($3::boolean IS NULL OR exercise = $3)
 ORDER BY (body->>'effectiveAt')::timestamptz, observed_at, event_id`;
 
-// GSM activity in each stay's cell during the stay, at most $6 per stay (the partial gsm index, per stay).
+// GSM activity in each stay's cell during the stay, counted per hour: an index-only scan of the partial GSM
+// index (migration 007), whatever the traffic on the cell. The events themselves are one
+// /api/history/events?cellId=&kind=gsm query away.
 const GSM = `
-SELECT e.event_id, to_json(e.observed_at)#>>'{}' AS at, e.zone_id, e.sensor_id, e.body
+SELECT s.cell, to_json(g.hour)#>>'{}' AS at, g.n
 FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::timestamptz[]) AS s(site_id, cell, since, until)
 CROSS JOIN LATERAL (
-  SELECT event_id, observed_at, zone_id, sensor_id, body FROM sensor_events
+  SELECT date_bin(INTERVAL '1 hour', observed_at, TIMESTAMPTZ '2000-01-01 00:00:00+00') AS hour, count(*)::int AS n
+  FROM sensor_events
   WHERE kind = 'gsm' AND zone_id = s.cell AND site_id = s.site_id
     AND observed_at >= s.since AND observed_at < s.until AND ($5::boolean IS NULL OR exercise = $5)
-  ORDER BY observed_at LIMIT $6
-) e`;
+  GROUP BY 1
+) g`;
 
 // Searches of those cells during the stays, and searches anywhere that name the detainee (occupant, finding).
 const SEARCHES = `
@@ -110,8 +108,8 @@ export function staysOf(
 }
 
 /**
- * A detainee's history in one answer, ordered by time: placements (roster events), GSM activity in the cells
- * while they were there, alerts naming them, searches of those cells while they were there and searches naming
+ * A detainee's history in one answer, ordered by time: placements (roster events), GSM activity per hour in the
+ * cells while they were there, alerts naming them, searches of those cells while they were there and searches naming
  * them. At most `limit` items; `truncated` says the range should be narrowed.
  */
 export async function detaineeTimeline(pool: Pool, detaineeId: string, q: TimelineQuery, now = Date.now()) {
@@ -142,13 +140,7 @@ export async function detaineeTimeline(pool: Pool, detaineeId: string, q: Timeli
     inRange.map((s) => s.until),
   ];
   const [gsm, cellSearches, namedSearches, alerts] = await Promise.all([
-    pool.query<{
-      event_id: string;
-      at: string;
-      zone_id: string;
-      sensor_id: string;
-      body: Record<string, unknown>;
-    }>(GSM, [...stayArrays, exercise, q.limit + 1]),
+    pool.query<{ cell: string; at: string; n: number }>(GSM, [...stayArrays, exercise]),
     pool.query<{ event_id: string; at: string; body: Record<string, unknown>; cell: string }>(SEARCHES, [
       ...stayArrays,
       exercise,
@@ -185,20 +177,7 @@ export async function detaineeTimeline(pool: Pool, detaineeId: string, q: Timeli
         observedAt: p.observed_at,
       });
   }
-  for (const g of gsm.rows) {
-    items.push({
-      at: g.at,
-      type: 'gsm',
-      eventId: g.event_id,
-      cellId: g.zone_id,
-      sensorId: g.sensor_id,
-      tech: g.body.tech,
-      activity: g.body.activity,
-      rssiDbm: g.body.rssiDbm,
-      durationS: g.body.durationS,
-      ...(g.body.deviceKey !== undefined && { deviceKey: g.body.deviceKey }),
-    });
-  }
+  for (const g of gsm.rows) items.push({ at: g.at, type: 'gsm', cellId: g.cell, events: g.n });
   const searchItem = (
     s: { event_id: string; at: string; body: Record<string, unknown> },
     reason: 'cell' | 'named',
