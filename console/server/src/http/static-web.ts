@@ -1,5 +1,6 @@
 import { createReadStream, existsSync, type Stats } from 'node:fs';
 import { stat } from 'node:fs/promises';
+import { pipeline } from 'node:stream/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -119,15 +120,11 @@ export function staticWeb(options: { root?: string; log: Logger }): RouteHandler
       res.end();
       return;
     }
-    await new Promise<void>((done) => {
-      const stream = createReadStream(file);
-      stream.once('error', (err) => {
-        options.log.warn({ err, file }, 'reading a web app file failed');
-        res.destroy();
-        done();
-      });
-      stream.once('end', done);
-      stream.pipe(res);
+    // pipeline closes the file when the client goes away mid-transfer (pipe alone would leave it open).
+    await pipeline(createReadStream(file), res).catch((err: NodeJS.ErrnoException) => {
+      if (err.code !== 'ERR_STREAM_PREMATURE_CLOSE')
+        options.log.warn({ err, file }, 'sending a web app file failed');
+      res.destroy();
     });
   };
 
