@@ -159,6 +159,8 @@ describe('console in Chromium', () => {
       .getByText(/trk-e2e-\d+-detail/)
       .first()
       .waitFor();
+    // Tall enough for the site plan below the actions.
+    await page.setViewportSize({ width: 1280, height: 1200 });
     await h.screenshot(page, 'detail');
   });
 
