@@ -16,6 +16,7 @@ interface SimulatorView {
     alerts: number;
     faults: number;
     silenced: number;
+    byKind: Record<string, number>;
   };
   scenarios: { id: string; name: string; site: string }[];
   sites: { id: string; name: string }[];
@@ -185,6 +186,7 @@ describe('console simulator control', () => {
     ]);
     // 23 sensors beat 7 times, 9 drone reports and a call.
     expect(done.counters.published).toBe(7 * 23 + 10);
+    expect(done.counters.byKind).toEqual({ heartbeat: 7 * 23, drone: 9, gsm: 1 });
     expect(done.counters.alerts).toBeGreaterThanOrEqual(3);
     const stored = await until('ingest to store the scenario', (v) => v.counters.accepted === 7 * 23 + 10);
     expect(stored.counters.rejected).toBe(0);

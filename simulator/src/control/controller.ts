@@ -13,6 +13,7 @@ import { compileScenario, defaultOrigin } from '../scenario/compile';
 import { listScenarios, loadScenarioFile, SCENARIO_DIR, type ScenarioListing } from '../scenario/files';
 import type { ExpectationResult, JudgeSummary } from '../scenario/judge';
 import { runScenario } from '../scenario/run-scenario';
+import { ScenarioError } from '../scenario/schema';
 import { ControlledPacer } from './controlled-pacer';
 import { INITIAL_STATE, transition, type Command, type RunConfig, type SimulatorState } from './state';
 
@@ -160,7 +161,12 @@ export class SimulatorController {
       if (listing.site !== site.id)
         throw new ControlError(400, `scenario "${listing.id}" is for site ${listing.site}, not ${site.id}`);
       const scenario = loadScenarioFile(listing.file);
-      compiledRun = compileScenario(scenario, site, { origin: defaultOrigin(scenario, site, now) });
+      try {
+        compiledRun = compileScenario(scenario, site, { origin: defaultOrigin(scenario, site, now) });
+      } catch (err) {
+        if (err instanceof ScenarioError) throw new ControlError(400, err.message);
+        throw err;
+      }
       messages = compiledRun.messages;
       this.observedFrom = compiledRun.from;
     } else if (config.mode === 'feed') {
@@ -288,6 +294,10 @@ export class SimulatorController {
 
   private count(subject: string): void {
     this.counters.published++;
+    this.countKind(subject);
+  }
+
+  private countKind(subject: string): void {
     const kind = kindOfSubject(subject);
     this.counters.byKind[kind] = (this.counters.byKind[kind] ?? 0) + 1;
   }
@@ -319,17 +329,13 @@ export class SimulatorController {
         this.counters.published += fresh;
         this.counters.publishErrors = stats.errors;
       },
+      onSent: (m) => this.countKind(m.subject),
       onAlert: (_alert: Alert, judge) => {
         this.counters.alerts++;
         const { expectations, summary } = judge.report();
         this.judged = { expectations, summary };
       },
     });
-    this.counters.byKind = {};
-    for (const m of compiled.messages) {
-      const kind = kindOfSubject(m.subject);
-      this.counters.byKind[kind] = (this.counters.byKind[kind] ?? 0) + 1;
-    }
     this.judged = { expectations: report.expectations, summary: report.summary };
   }
 

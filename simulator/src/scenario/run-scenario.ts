@@ -29,6 +29,8 @@ export interface ScenarioRunOptions {
   /** Each message sent, and each alert revision seen, as they happen (the console's live counters). */
   onPublished?: (stats: PublishStats) => void;
   onAlert?: (alert: Alert, judge: Judge) => void;
+  /** Each message as it is handed to the publisher. */
+  onSent?: (message: TimedMessage) => void;
 }
 
 export interface ScenarioReport extends PublishStats {
@@ -83,6 +85,7 @@ export async function runScenario(options: ScenarioRunOptions): Promise<Scenario
       if (signal.aborted) break;
       if (options.send && !options.send(message)) continue;
       await publisher.publish(message);
+      options.onSent?.(message);
       options.onPublished?.(publisher.stats);
     }
     const stats = await publisher.flush();
