@@ -8,7 +8,11 @@ export type CsvValue = string | number | boolean | null | undefined | readonly s
  */
 export function csvField(value: CsvValue): string {
   if (value === null || value === undefined) return '';
-  const text = Array.isArray(value) ? value.join(';') : String(value as string | number | boolean);
+  let text = Array.isArray(value) ? value.join(';') : String(value as string | number | boolean);
+  // Sensor and operator text reaches analysts' spreadsheets: a cell starting like a formula would run as one
+  // (CSV injection), so such text gets a leading quote. Numbers, negative ones included, stay numbers.
+  if (typeof value !== 'number' && /^[=+\-@\t\r]/.test(text) && !/^[+-]?\d+(\.\d+)?$/.test(text))
+    text = `'${text}`;
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
