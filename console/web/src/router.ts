@@ -6,6 +6,8 @@ export type Route =
   | { page: 'board' }
   | { page: 'wings' }
   | { page: 'simulator' }
+  | { page: 'history' }
+  | { page: 'detainee'; detaineeId: string }
   | { page: 'alert'; alertId: string }
   | { page: 'not-found' };
 
@@ -14,6 +16,15 @@ export function matchRoute(pathname: string): Route {
   if (pathname === '/login') return { page: 'login' };
   if (pathname === '/wings') return { page: 'wings' };
   if (pathname === '/simulator') return { page: 'simulator' };
+  if (pathname === '/history') return { page: 'history' };
+  const d = /^\/history\/detainees\/([^/]+)$/.exec(pathname);
+  if (d?.[1]) {
+    try {
+      return { page: 'detainee', detaineeId: decodeURIComponent(d[1]) };
+    } catch {
+      return { page: 'not-found' };
+    }
+  }
   const m = /^\/alerts\/([^/]+)$/.exec(pathname);
   if (m?.[1]) {
     try {

@@ -3,6 +3,9 @@ import { api, ApiError, setUnauthorizedHandler } from '../api';
 import { AlertFeed, asApiError } from '../alert-feed';
 import { beep } from '../beep';
 import { FeedContext, SessionContext, useFeedState, useSession } from '../feed-context';
+import { DetaineeTimelinePage } from '../history/detainee-timeline';
+import { canReadHistory } from '../history/history-api';
+import { HistoryPage } from '../history/history-page';
 import { matchRoute, navigate, usePathname } from '../router';
 import { SimulatorPage } from '../simulator/simulator-page';
 import { canRead, type Session } from '../types';
@@ -118,6 +121,11 @@ function Pages() {
   }, [route.page]);
   // Testers see the simulator only (SignedIn); operators and analysts may not drive it: no such page.
   if (route.page === 'simulator' && role === 'admin') return <SimulatorPage />;
+  if (route.page === 'history' || route.page === 'detainee') {
+    if (!canReadHistory(role)) return <NotAllowed />;
+    if (route.page === 'history') return <HistoryPage />;
+    return <DetaineeTimelinePage key={route.detaineeId} detaineeId={route.detaineeId} />;
+  }
   switch (route.page) {
     case 'board':
     case 'login':
@@ -136,4 +144,13 @@ function Pages() {
         </section>
       );
   }
+}
+
+function NotAllowed() {
+  return (
+    <section>
+      <h1>Not allowed</h1>
+      <p role="alert">Your role may not see this page: history is for analysts and admins.</p>
+    </section>
+  );
 }

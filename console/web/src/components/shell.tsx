@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import { unlockAudio } from '../beep';
+import { canReadHistory } from '../history/history-api';
 import { usePathname } from '../router';
 import type { Session } from '../types';
 import { Link } from './link';
@@ -28,6 +29,11 @@ export function Shell({ session, onSignOut, sound, onSound, banner, announcement
           <Link href="/wings" current={path === '/wings'}>
             Wings
           </Link>
+          {canReadHistory(session.role) && (
+            <Link href="/history" current={path.startsWith('/history')}>
+              History
+            </Link>
+          )}
           {(session.role === 'tester' || session.role === 'admin') && (
             <Link href="/simulator" current={path === '/simulator'}>
               Simulator

@@ -1,0 +1,123 @@
+import { useEffect, useState } from 'react';
+import type { ApiError } from '../api';
+import { ErrorMessage } from '../components/error-message';
+import { Link } from '../components/link';
+import { alertHref } from '../router';
+import { historyApi, type Timeline, type TimelineItem } from './history-api';
+import { asError } from './history-page';
+import './history.css';
+
+type Entry = TimelineItem | { at: string; type: 'stay'; cellId: string; to: string | null };
+
+const when = (iso: string | null) => {
+  if (!iso) return 'now';
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : d.toLocaleString('en-GB', { hour12: false });
+};
+
+const list = (v: unknown) => (Array.isArray(v) ? v.map(String).join(', ') : '');
+
+/** Stays and items in one list by time; at the same instant a stay comes before what happened in it. */
+export function timelineEntries(t: Timeline): Entry[] {
+  const entries: Entry[] = [
+    ...t.stays.map((s) => ({ at: s.from, type: 'stay' as const, cellId: s.cellId, to: s.to })),
+    ...t.items,
+  ];
+  const rank = (e: Entry) => (e.type === 'stay' ? 0 : 1);
+  return entries
+    .map((e, i) => ({ e, i }))
+    .sort((a, b) => Date.parse(a.e.at) - Date.parse(b.e.at) || rank(a.e) - rank(b.e) || a.i - b.i)
+    .map(({ e }) => e);
+}
+
+function Describe({ entry }: { entry: Entry }) {
+  switch (entry.type) {
+    case 'stay':
+      return (
+        <>
+          Stay in cell <strong>{entry.cellId}</strong> until {when(entry.to)}
+        </>
+      );
+    case 'roster':
+      return (
+        <>
+          Roster: {entry.action}
+          {entry.cellId && ` to cell ${entry.cellId}`}
+        </>
+      );
+    case 'gsm':
+      return (
+        <>
+          GSM: {entry.events} {entry.events === 1 ? 'event' : 'events'} in cell {entry.cellId} this hour
+        </>
+      );
+    case 'alert':
+      return (
+        <>
+          Alert{' '}
+          <Link href={alertHref(entry.alertId)}>
+            {typeof entry.title === 'string' ? entry.title : entry.alertId}
+          </Link>{' '}
+          ({entry.rule}, {entry.severity.toUpperCase()}, {entry.status})
+        </>
+      );
+    case 'search':
+      return (
+        <>
+          Search {String(entry.searchId ?? entry.eventId)} ({String(entry.searchType ?? '')}) of{' '}
+          {list(entry.cellIds) || 'no cell'}: {entry.findings.length}{' '}
+          {entry.findings.length === 1 ? 'finding' : 'findings'}
+          {entry.reason === 'named' ? ' (names the detainee)' : ''}
+        </>
+      );
+  }
+}
+
+/** One detainee's history (cell stays, hourly GSM counts in those cells, alerts, searches); every view is audited. */
+export function DetaineeTimelinePage({ detaineeId }: { detaineeId: string }) {
+  const exercise = new URLSearchParams(window.location.search).get('exercise') === 'include';
+  const [timeline, setTimeline] = useState<Timeline>();
+  const [error, setError] = useState<ApiError>();
+
+  useEffect(() => {
+    let live = true;
+    historyApi.timeline(detaineeId, { exercise }).then(
+      (t) => live && setTimeline(t),
+      (err: unknown) => live && setError(asError(err)),
+    );
+    return () => {
+      live = false;
+    };
+  }, [detaineeId, exercise]);
+
+  const entries = timeline ? timelineEntries(timeline) : [];
+  return (
+    <section className="history">
+      <p>
+        <Link href="/history">Back to history</Link>
+      </p>
+      <h1>Detainee {detaineeId}</h1>
+      <p className="hist-logged" data-testid="logged-note">
+        This view is logged.
+      </p>
+      {exercise && <p className="muted">Exercise data included.</p>}
+      <ErrorMessage error={error} />
+      {!timeline && !error && <p className="loading">Loading…</p>}
+      {timeline?.truncated && (
+        <p role="status" className="hist-warning">
+          Only the first {timeline.items.length} items are shown: narrow the range.
+        </p>
+      )}
+      {timeline && entries.length === 0 && <p className="muted">Nothing on record for this detainee.</p>}
+      {entries.length > 0 && (
+        <ol className="hist-timeline" aria-label="Timeline">
+          {entries.map((e, i) => (
+            <li key={i} data-testid="timeline-item" data-type={e.type} className={`hist-item hist-${e.type}`}>
+              <time dateTime={e.at}>{when(e.at)}</time> <Describe entry={e} />
+            </li>
+          ))}
+        </ol>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,216 @@
+// The console server's history API for analysts (console/server/README.md, "History (analysts)"), through the
+// app's client. The server refuses unknown query parameters (400), so each list and chart gets only its own.
+import { request } from '../api';
+
+export type ListName = 'events' | 'alerts' | 'searches';
+export const LIST_NAMES: readonly ListName[] = ['events', 'alerts', 'searches'];
+
+export const EVENT_KINDS = ['gsm', 'drone', 'search', 'roster', 'heartbeat'] as const;
+export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
+
+/** What the filter form holds; empty strings are "any". Times are `datetime-local` values (local time). */
+export interface HistoryFilters {
+  from: string;
+  to: string;
+  siteId: string;
+  wingId: string;
+  cellId: string;
+  kind: string;
+  rule: string;
+  severity: string;
+  detaineeId: string;
+  exercise: boolean;
+}
+
+export const EMPTY_FILTERS: HistoryFilters = {
+  from: '',
+  to: '',
+  siteId: '',
+  wingId: '',
+  cellId: '',
+  kind: '',
+  rule: '',
+  severity: '',
+  detaineeId: '',
+  exercise: false,
+};
+
+/** Which filters each list takes (the rest would be refused by the server). */
+export const LIST_FILTERS: Record<ListName, readonly (keyof HistoryFilters)[]> = {
+  events: ['siteId', 'wingId', 'cellId', 'kind', 'detaineeId'],
+  alerts: ['siteId', 'wingId', 'cellId', 'rule', 'severity', 'detaineeId'],
+  searches: ['siteId', 'wingId', 'cellId', 'detaineeId'],
+};
+
+/** A `datetime-local` value (local time, no zone) as RFC 3339 UTC; undefined when empty or not a time. */
+export function localToIso(value: string): string | undefined {
+  if (!value) return undefined;
+  const ms = new Date(value).getTime();
+  return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
+}
+
+function base(f: HistoryFilters): URLSearchParams {
+  const p = new URLSearchParams();
+  const from = localToIso(f.from);
+  const to = localToIso(f.to);
+  if (from) p.set('from', from);
+  if (to) p.set('to', to);
+  // Exercise data is hidden by default (the server's `false`); ticked, it is shown beside the real data.
+  if (f.exercise) p.set('exercise', 'include');
+  return p;
+}
+
+function put(p: URLSearchParams, f: HistoryFilters, keys: readonly (keyof HistoryFilters)[]) {
+  for (const k of keys) {
+    const v = f[k];
+    if (typeof v === 'string' && v.trim()) p.set(k, v.trim());
+  }
+}
+
+/** The query of a list (without limit and cursor), as `a=b&c=d` with no leading `?`. */
+export function listQuery(list: ListName, f: HistoryFilters): string {
+  const p = base(f);
+  put(p, f, LIST_FILTERS[list]);
+  return p.toString();
+}
+
+const withQuery = (path: string, q: string) => (q ? `${path}?${q}` : path);
+
+export function listPath(list: ListName, f: HistoryFilters, page: { limit?: number; cursor?: string } = {}) {
+  const p = new URLSearchParams(listQuery(list, f));
+  if (page.limit) p.set('limit', String(page.limit));
+  if (page.cursor) p.set('cursor', page.cursor);
+  return withQuery(`/api/history/${list}`, p.toString());
+}
+
+/** The CSV export of the same filtered view: a plain same-origin link, the session cookie goes with it. */
+export const csvHref = (list: ListName, f: HistoryFilters) =>
+  withQuery(`/api/history/${list}.csv`, listQuery(list, f));
+
+export type ChartName = 'volume' | 'heatmap' | 'drones' | 'precision';
+const CHART_FILTERS: Record<ChartName, readonly (keyof HistoryFilters)[]> = {
+  volume: ['siteId', 'wingId', 'kind', 'rule', 'severity'],
+  heatmap: ['siteId', 'kind'],
+  drones: ['siteId'],
+  precision: ['siteId'],
+};
+
+export function chartPath(chart: ChartName, f: HistoryFilters): string {
+  const p = base(f);
+  put(p, f, CHART_FILTERS[chart]);
+  return withQuery(`/api/history/charts/${chart}`, p.toString());
+}
+
+export function timelinePath(detaineeId: string, opts: { exercise?: boolean } = {}): string {
+  const p = new URLSearchParams();
+  if (opts.exercise) p.set('exercise', 'include');
+  return withQuery(`/api/history/detainees/${encodeURIComponent(detaineeId)}/timeline`, p.toString());
+}
+
+export const detaineeHref = (detaineeId: string, opts: { exercise?: boolean } = {}) =>
+  `/history/detainees/${encodeURIComponent(detaineeId)}${opts.exercise ? '?exercise=include' : ''}`;
+
+// ---- answers ----
+
+/** A row of any list: sensor events, alerts and search events, as the server stores them. */
+export type HistoryRow = Record<string, unknown>;
+
+export interface ListPage {
+  rows: HistoryRow[];
+  nextCursor: string | null;
+}
+
+export interface VolumeChart {
+  bucket: string;
+  timezone: string;
+  points: { t: string; events: number; alerts: number }[];
+}
+
+export interface Heatmap {
+  timezone: string;
+  kinds: string[];
+  wings: { wingId: string; name: string; hours: number[] }[];
+}
+
+export interface DroneChart {
+  timezone: string;
+  weekdays: string[];
+  counts: number[][];
+}
+
+export interface PrecisionCounts {
+  resolved: number;
+  confirmed: number;
+  falsePositive: number;
+  duplicate: number;
+  searchOrdered: number;
+  auto: number;
+  precision: number | null;
+}
+
+export interface PrecisionChart {
+  byRule: (PrecisionCounts & { rule: string })[];
+  bySensor: (PrecisionCounts & { sensorId: string })[];
+}
+
+export interface Stay {
+  cellId: string;
+  siteId: string;
+  from: string;
+  to: string | null;
+}
+
+export type TimelineItem =
+  | { at: string; type: 'roster'; eventId: string; action: string; cellId: string | null; observedAt: string }
+  | { at: string; type: 'gsm'; cellId: string; events: number }
+  | {
+      at: string;
+      type: 'alert';
+      alertId: string;
+      rule: string;
+      severity: string;
+      status: string;
+      title: unknown;
+      cellIds: unknown;
+      lastEventAt: string;
+    }
+  | {
+      at: string;
+      type: 'search';
+      eventId: string;
+      searchId: unknown;
+      searchType: unknown;
+      cellIds: unknown;
+      reason: 'cell' | 'named';
+      findings: unknown[];
+    };
+
+export interface Timeline {
+  stays: Stay[];
+  items: TimelineItem[];
+  truncated: boolean;
+}
+
+export const historyApi = {
+  async list(
+    list: ListName,
+    f: HistoryFilters,
+    page: { limit?: number; cursor?: string },
+  ): Promise<ListPage> {
+    const answer = await request<Record<string, unknown>>('GET', listPath(list, f, page));
+    const rows = answer[list];
+    return {
+      rows: Array.isArray(rows) ? (rows as HistoryRow[]) : [],
+      nextCursor: typeof answer.nextCursor === 'string' ? answer.nextCursor : null,
+    };
+  },
+  volume: (f: HistoryFilters) => request<VolumeChart>('GET', chartPath('volume', f)),
+  heatmap: (f: HistoryFilters) => request<Heatmap>('GET', chartPath('heatmap', f)),
+  drones: (f: HistoryFilters) => request<DroneChart>('GET', chartPath('drones', f)),
+  precision: (f: HistoryFilters) => request<PrecisionChart>('GET', chartPath('precision', f)),
+  timeline: (detaineeId: string, opts: { exercise?: boolean } = {}) =>
+    request<Timeline>('GET', timelinePath(detaineeId, opts)),
+};
+
+/** Analysts and admins read the history (the server answers 403 to the other roles). */
+export const canReadHistory = (role: string): boolean => role === 'analyst' || role === 'admin';

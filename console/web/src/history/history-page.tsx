@@ -1,0 +1,339 @@
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { api, ApiError } from '../api';
+import { ErrorMessage } from '../components/error-message';
+import { navigate } from '../router';
+import type { SiteModel } from '../types';
+import { DroneGrid, Precision, VolumeBars, WingHeatmap } from './history-charts';
+import {
+  csvHref,
+  detaineeHref,
+  EMPTY_FILTERS,
+  EVENT_KINDS,
+  historyApi,
+  LIST_FILTERS,
+  LIST_NAMES,
+  SEVERITIES,
+  type DroneChart,
+  type Heatmap,
+  type HistoryFilters,
+  type HistoryRow,
+  type ListName,
+  type PrecisionChart,
+  type VolumeChart,
+} from './history-api';
+import './history.css';
+
+export const asError = (err: unknown) =>
+  err instanceof ApiError ? err : new ApiError(0, err instanceof Error ? err.message : String(err));
+
+const LIST_LABELS: Record<ListName, string> = { events: 'Events', alerts: 'Alerts', searches: 'Searches' };
+
+const str = (v: unknown): string =>
+  v === undefined || v === null
+    ? ''
+    : Array.isArray(v)
+      ? v.join(', ')
+      : typeof v === 'object'
+        ? ''
+        : String(v);
+
+const when = (v: unknown) => {
+  const d = new Date(str(v));
+  return Number.isNaN(d.getTime()) ? str(v) : d.toLocaleString('en-GB', { hour12: false });
+};
+
+const COLUMNS: Record<ListName, { head: string; cell: (r: HistoryRow) => string }[]> = {
+  events: [
+    { head: 'Observed', cell: (r) => when(r.observedAt) },
+    { head: 'Kind', cell: (r) => str(r.kind) },
+    { head: 'Sensor', cell: (r) => str(r.sensorId) },
+    { head: 'Zone / cell', cell: (r) => str(r.zoneId ?? r.cellId ?? r.cellIds) },
+    { head: 'Detainee', cell: (r) => str(r.detaineeId) },
+    { head: 'Event', cell: (r) => str(r.eventId) },
+  ],
+  alerts: [
+    { head: 'Opened', cell: (r) => when(r.openedAt) },
+    { head: 'Rule', cell: (r) => str(r.rule) },
+    { head: 'Severity', cell: (r) => str(r.severity).toUpperCase() },
+    { head: 'Status', cell: (r) => str(r.status) },
+    { head: 'Wing', cell: (r) => str(r.wingId) },
+    { head: 'Title', cell: (r) => str(r.title) },
+  ],
+  searches: [
+    { head: 'Observed', cell: (r) => when(r.observedAt) },
+    { head: 'Search', cell: (r) => str(r.searchId) },
+    { head: 'Type', cell: (r) => str(r.type) },
+    { head: 'Cells', cell: (r) => str(r.cellIds) },
+    { head: 'Findings', cell: (r) => String(Array.isArray(r.findings) ? r.findings.length : 0) },
+  ],
+};
+
+const rowKey = (r: HistoryRow, i: number) => str(r.eventId ?? r.alertId) || String(i);
+
+interface Charts {
+  volume?: VolumeChart;
+  heatmap?: Heatmap;
+  drones?: DroneChart;
+  precision?: PrecisionChart;
+  errors: { chart: string; error: ApiError }[];
+}
+
+/**
+ * The analysts' history: filters, the archive of events, alerts or searches with `Load more` following the
+ * server's keyset cursor, a CSV export of the same view, the charts, and the way to a detainee's timeline.
+ */
+export function HistoryPage({ pageSize = 100 }: { pageSize?: number }) {
+  const [sites, setSites] = useState<SiteModel[]>([]);
+  const [form, setForm] = useState<HistoryFilters>(EMPTY_FILTERS);
+  const [applied, setApplied] = useState<HistoryFilters>(EMPTY_FILTERS);
+  const [list, setList] = useState<ListName>('events');
+  const [rows, setRows] = useState<HistoryRow[]>([]);
+  const [cursor, setCursor] = useState<string | null>(null);
+  const [loading, setLoading] = useState(false);
+  const [error, setError] = useState<ApiError>();
+  const [charts, setCharts] = useState<Charts>({ errors: [] });
+  const [detainee, setDetainee] = useState('');
+
+  useEffect(() => {
+    api.sites().then(
+      (a) => setSites(a.sites),
+      (err: unknown) => setError(asError(err)),
+    );
+  }, []);
+
+  const load = useCallback(
+    async (name: ListName, f: HistoryFilters, after?: string) => {
+      setLoading(true);
+      try {
+        const page = await historyApi.list(name, f, { limit: pageSize, cursor: after });
+        setRows((old) => (after ? [...old, ...page.rows] : page.rows));
+        setCursor(page.nextCursor);
+        setError(undefined);
+      } catch (err) {
+        setError(asError(err));
+      } finally {
+        setLoading(false);
+      }
+    },
+    [pageSize],
+  );
+
+  useEffect(() => {
+    setRows([]);
+    setCursor(null);
+    void load(list, applied);
+  }, [list, applied, load]);
+
+  // Charts need a site when several are configured: the chosen one, else the first.
+  const chartSite = applied.siteId || sites[0]?.id || '';
+  useEffect(() => {
+    if (!chartSite) return;
+    const f = { ...applied, siteId: chartSite };
+    let live = true;
+    const next: Charts = { errors: [] };
+    const one = async <K extends 'volume' | 'heatmap' | 'drones' | 'precision'>(
+      name: K,
+      call: () => Promise<NonNullable<Charts[K]>>,
+    ) => {
+      try {
+        next[name] = (await call()) as Charts[K];
+      } catch (err) {
+        next.errors.push({ chart: name, error: asError(err) });
+      }
+    };
+    void Promise.all([
+      one('volume', () => historyApi.volume(f)),
+      one('heatmap', () => historyApi.heatmap(f)),
+      one('drones', () => historyApi.drones(f)),
+      one('precision', () => historyApi.precision(f)),
+    ]).then(() => {
+      if (live) setCharts(next);
+    });
+    return () => {
+      live = false;
+    };
+  }, [applied, chartSite]);
+
+  const set = <K extends keyof HistoryFilters>(k: K, v: HistoryFilters[K]) =>
+    setForm((f) => ({ ...f, [k]: v, ...(k === 'siteId' && { wingId: '' }) }));
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    setApplied({ ...form });
+  };
+
+  const takes = (k: keyof HistoryFilters) => LIST_FILTERS[list].includes(k);
+  const wings = (sites.find((s) => s.id === form.siteId) ?? (sites.length === 1 ? sites[0] : undefined))
+    ?.wings;
+
+  return (
+    <section className="history">
+      <h1>History</h1>
+      <form className="hist-filters" aria-label="History filters" onSubmit={submit}>
+        <label>
+          From
+          <input type="datetime-local" value={form.from} onChange={(e) => set('from', e.target.value)} />
+        </label>
+        <label>
+          To
+          <input type="datetime-local" value={form.to} onChange={(e) => set('to', e.target.value)} />
+        </label>
+        <label>
+          Site
+          <select value={form.siteId} onChange={(e) => set('siteId', e.target.value)}>
+            <option value="">Any</option>
+            {sites.map((s) => (
+              <option key={s.id} value={s.id}>
+                {s.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Wing
+          <select value={form.wingId} onChange={(e) => set('wingId', e.target.value)}>
+            <option value="">Any</option>
+            {(wings ?? []).map((w) => (
+              <option key={w.id} value={w.id}>
+                {w.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Cell
+          <input value={form.cellId} onChange={(e) => set('cellId', e.target.value)} size={10} />
+        </label>
+        <label>
+          Kind
+          <select value={form.kind} disabled={!takes('kind')} onChange={(e) => set('kind', e.target.value)}>
+            <option value="">Any</option>
+            {EVENT_KINDS.map((k) => (
+              <option key={k} value={k}>
+                {k}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Rule
+          <input
+            value={form.rule}
+            disabled={!takes('rule')}
+            onChange={(e) => set('rule', e.target.value)}
+            size={14}
+          />
+        </label>
+        <label>
+          Severity
+          <select
+            value={form.severity}
+            disabled={!takes('severity')}
+            onChange={(e) => set('severity', e.target.value)}
+          >
+            <option value="">Any</option>
+            {SEVERITIES.map((s) => (
+              <option key={s} value={s}>
+                {s}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Detainee
+          <input value={form.detaineeId} onChange={(e) => set('detaineeId', e.target.value)} size={10} />
+        </label>
+        <label className="hist-check">
+          <input
+            type="checkbox"
+            checked={form.exercise}
+            onChange={(e) => set('exercise', e.target.checked)}
+          />
+          Show exercise data
+        </label>
+        <button type="submit">Apply filters</button>
+      </form>
+
+      <div className="hist-bar">
+        <div role="tablist" aria-label="History lists">
+          {LIST_NAMES.map((name) => (
+            <button
+              key={name}
+              type="button"
+              role="tab"
+              aria-selected={list === name}
+              className={list === name ? 'hist-tab current' : 'hist-tab secondary'}
+              onClick={() => setList(name)}
+            >
+              {LIST_LABELS[name]}
+            </button>
+          ))}
+        </div>
+        <a className="hist-export" href={csvHref(list, applied)} download data-testid="export-csv">
+          Export CSV
+        </a>
+      </div>
+
+      <ErrorMessage error={error} />
+      <table className="hist-table" aria-label={`History ${LIST_LABELS[list].toLowerCase()}`}>
+        <thead>
+          <tr>
+            {COLUMNS[list].map((c) => (
+              <th key={c.head} scope="col">
+                {c.head}
+              </th>
+            ))}
+            <th scope="col">Exercise</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r, i) => (
+            <tr key={rowKey(r, i)} data-testid="history-row">
+              {COLUMNS[list].map((c) => (
+                <td key={c.head}>{c.cell(r)}</td>
+              ))}
+              <td>{r.exercise === true ? 'EXERCISE' : ''}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <p className="muted" data-testid="history-count">
+        {loading
+          ? 'Loading…'
+          : `${rows.length} ${rows.length === 1 ? 'row' : 'rows'}${cursor ? ', more' : ''}`}
+      </p>
+      {cursor && (
+        <button type="button" disabled={loading} onClick={() => void load(list, applied, cursor)}>
+          Load more
+        </button>
+      )}
+
+      <form
+        className="hist-detainee"
+        aria-label="Detainee timeline"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (detainee.trim()) navigate(detaineeHref(detainee.trim(), { exercise: form.exercise }));
+        }}
+      >
+        <h2>Detainee timeline</h2>
+        <label>
+          Detainee id
+          <input value={detainee} onChange={(e) => setDetainee(e.target.value)} />
+        </label>
+        <button type="submit">Show timeline</button>
+      </form>
+
+      <section className="hist-charts" aria-label="Charts">
+        <h2>Charts</h2>
+        {charts.errors.map((e) => (
+          <ErrorMessage key={e.chart} error={e.error} prefix={`Chart ${e.chart}`} />
+        ))}
+        {charts.volume && <VolumeBars chart={charts.volume} />}
+        {charts.heatmap && <WingHeatmap chart={charts.heatmap} />}
+        {charts.drones && <DroneGrid chart={charts.drones} />}
+        {charts.precision && <Precision chart={charts.precision} />}
+      </section>
+    </section>
+  );
+}
