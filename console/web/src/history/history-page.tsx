@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useId, useState, type FormEvent, type ReactNode } from 'react';
 import { api, ApiError } from '../api';
 import { ErrorMessage } from '../components/error-message';
 import { navigate } from '../router';
@@ -69,6 +69,17 @@ const COLUMNS: Record<ListName, { head: string; cell: (r: HistoryRow) => string 
 };
 
 const rowKey = (r: HistoryRow, i: number) => str(r.eventId ?? r.alertId) || String(i);
+
+/** A control with its own `<label for>`: the accessible name is exactly the label (not the label plus the value). */
+function Field({ label, children }: { label: string; children: (id: string) => ReactNode }) {
+  const id = useId();
+  return (
+    <div className="hist-field">
+      <label htmlFor={id}>{label}</label>
+      {children(id)}
+    </div>
+  );
+}
 
 interface Charts {
   volume?: VolumeChart;
@@ -170,79 +181,110 @@ export function HistoryPage({ pageSize = 100 }: { pageSize?: number }) {
     <section className="history">
       <h1>History</h1>
       <form className="hist-filters" aria-label="History filters" onSubmit={submit}>
-        <label>
-          From
-          <input type="datetime-local" value={form.from} onChange={(e) => set('from', e.target.value)} />
-        </label>
-        <label>
-          To
-          <input type="datetime-local" value={form.to} onChange={(e) => set('to', e.target.value)} />
-        </label>
-        <label>
-          Site
-          <select value={form.siteId} onChange={(e) => set('siteId', e.target.value)}>
-            <option value="">Any</option>
-            {sites.map((s) => (
-              <option key={s.id} value={s.id}>
-                {s.name}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Wing
-          <select value={form.wingId} onChange={(e) => set('wingId', e.target.value)}>
-            <option value="">Any</option>
-            {(wings ?? []).map((w) => (
-              <option key={w.id} value={w.id}>
-                {w.name}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Cell
-          <input value={form.cellId} onChange={(e) => set('cellId', e.target.value)} size={10} />
-        </label>
-        <label>
-          Kind
-          <select value={form.kind} disabled={!takes('kind')} onChange={(e) => set('kind', e.target.value)}>
-            <option value="">Any</option>
-            {EVENT_KINDS.map((k) => (
-              <option key={k} value={k}>
-                {k}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Rule
-          <input
-            value={form.rule}
-            disabled={!takes('rule')}
-            onChange={(e) => set('rule', e.target.value)}
-            size={14}
-          />
-        </label>
-        <label>
-          Severity
-          <select
-            value={form.severity}
-            disabled={!takes('severity')}
-            onChange={(e) => set('severity', e.target.value)}
-          >
-            <option value="">Any</option>
-            {SEVERITIES.map((s) => (
-              <option key={s} value={s}>
-                {s}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Detainee
-          <input value={form.detaineeId} onChange={(e) => set('detaineeId', e.target.value)} size={10} />
-        </label>
+        <Field label="From">
+          {(id) => (
+            <input
+              id={id}
+              type="datetime-local"
+              value={form.from}
+              onChange={(e) => set('from', e.target.value)}
+            />
+          )}
+        </Field>
+        <Field label="To">
+          {(id) => (
+            <input
+              id={id}
+              type="datetime-local"
+              value={form.to}
+              onChange={(e) => set('to', e.target.value)}
+            />
+          )}
+        </Field>
+        <Field label="Site">
+          {(id) => (
+            <select id={id} value={form.siteId} onChange={(e) => set('siteId', e.target.value)}>
+              <option value="">Any</option>
+              {sites.map((s) => (
+                <option key={s.id} value={s.id}>
+                  {s.name}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field label="Wing">
+          {(id) => (
+            <select id={id} value={form.wingId} onChange={(e) => set('wingId', e.target.value)}>
+              <option value="">Any</option>
+              {(wings ?? []).map((w) => (
+                <option key={w.id} value={w.id}>
+                  {w.name}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field label="Cell">
+          {(id) => (
+            <input id={id} value={form.cellId} onChange={(e) => set('cellId', e.target.value)} size={10} />
+          )}
+        </Field>
+        <Field label="Kind">
+          {(id) => (
+            <select
+              id={id}
+              value={form.kind}
+              disabled={!takes('kind')}
+              onChange={(e) => set('kind', e.target.value)}
+            >
+              <option value="">Any</option>
+              {EVENT_KINDS.map((k) => (
+                <option key={k} value={k}>
+                  {k}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field label="Rule">
+          {(id) => (
+            <input
+              id={id}
+              value={form.rule}
+              disabled={!takes('rule')}
+              onChange={(e) => set('rule', e.target.value)}
+              size={14}
+            />
+          )}
+        </Field>
+        <Field label="Severity">
+          {(id) => (
+            <select
+              id={id}
+              value={form.severity}
+              disabled={!takes('severity')}
+              onChange={(e) => set('severity', e.target.value)}
+            >
+              <option value="">Any</option>
+              {SEVERITIES.map((s) => (
+                <option key={s} value={s}>
+                  {s}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field label="Detainee">
+          {(id) => (
+            <input
+              id={id}
+              value={form.detaineeId}
+              onChange={(e) => set('detaineeId', e.target.value)}
+              size={10}
+            />
+          )}
+        </Field>
         <label className="hist-check">
           <input
             type="checkbox"
@@ -317,10 +359,9 @@ export function HistoryPage({ pageSize = 100 }: { pageSize?: number }) {
         }}
       >
         <h2>Detainee timeline</h2>
-        <label>
-          Detainee id
-          <input value={detainee} onChange={(e) => setDetainee(e.target.value)} />
-        </label>
+        <Field label="Detainee id">
+          {(id) => <input id={id} value={detainee} onChange={(e) => setDetainee(e.target.value)} />}
+        </Field>
         <button type="submit">Show timeline</button>
       </form>
 

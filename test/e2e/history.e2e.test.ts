@@ -1,0 +1,95 @@
+import { readFile } from 'node:fs/promises';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { SensorEventInput } from '@wachtpost/contracts';
+import { startE2eHarness, type E2eHarness } from '../support/e2e';
+import { validEvent } from '../support/events';
+import { waitFor } from '../support/harness';
+
+// The analysts' history pages (console/web/UI-CONTRACT.md, "History") in Chromium against a real console:
+// sensor events go through NATS and ingest into the database, the page lists them with filters and exports
+// the same view as CSV; an operator has no way in.
+
+let h: E2eHarness;
+
+beforeAll(async () => {
+  const buildError = inject('webBuildError');
+  if (buildError) throw new Error(`the console web app did not build:\n${buildError}`);
+  h = await startE2eHarness();
+});
+afterEach(async (ctx) => {
+  if (ctx.task.result?.state === 'fail') await h?.screenshotAll(`history-${ctx.task.name}`);
+  await h?.closeContexts();
+  if (h) expect(h.takePageProblems()).toEqual([]);
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+// validEvent(i): i % 5 === 0 is a GSM event, 1 a drone report.
+const at = Date.now() - 20 * 60_000;
+const real = (i: number): SensorEventInput => ({ ...validEvent(i, at + i * 1000, 'hist'), exercise: false });
+const GSM = [real(0), real(5), real(10)];
+const DRONE = real(1);
+const EXERCISE_GSM = validEvent(15, at + 15_000, 'hist');
+
+describe('history in Chromium', () => {
+  beforeAll(async () => {
+    await h.publish([...GSM, DRONE, EXERCISE_GSM]);
+    const ids = [...GSM, DRONE, EXERCISE_GSM].map((e) => e.eventId);
+    await waitFor(
+      async () =>
+        (await h.pool.query('SELECT 1 FROM sensor_events WHERE event_id = ANY($1)', [ids])).rowCount ===
+        ids.length,
+      15_000,
+      'ingest to store the published events',
+    );
+  });
+
+  it('an analyst filters events by kind, sees the rows and exports them as CSV', async () => {
+    const { page } = await h.signIn('analyst');
+    await page.goto('/');
+    await page.getByRole('navigation').getByRole('link', { name: 'History', exact: true }).click();
+    await page.getByRole('heading', { name: 'History', exact: true, level: 1 }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/history');
+    // Exercise data is hidden by default.
+    expect(await page.getByLabel('Show exercise data').isChecked()).toBe(false);
+
+    await page.getByLabel('Kind', { exact: true }).selectOption('gsm');
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    const rows = page.getByTestId('history-row');
+    await page.getByTestId('export-csv').and(page.locator('[href*="kind=gsm"]')).waitFor();
+    await waitFor(async () => (await rows.count()) === GSM.length, 10_000, 'the three GSM rows');
+    // The Event column (the sixth) holds the event ids; the Kind column (the second) the kind.
+    const ids = await rows.locator('td:nth-child(6)').allTextContents();
+    expect(ids.sort()).toEqual(GSM.map((e) => e.eventId).sort());
+    expect(new Set(await rows.locator('td:nth-child(2)').allTextContents())).toEqual(new Set(['gsm']));
+
+    const link = page.getByRole('link', { name: 'Export CSV' });
+    expect(await link.getAttribute('href')).toBe('/api/history/events.csv?kind=gsm');
+    const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
+    expect(download.suggestedFilename()).toMatch(/^wachtpost-events-.*\.csv$/);
+    const path = await download.path();
+    const lines = (await readFile(path, 'utf8')).split('\r\n').filter(Boolean);
+    expect(lines[0]).toBe('event_id,observed_at,site_id,kind,sensor_id,wing_id,zone_id,exercise,seq,body');
+    expect(lines).toHaveLength(1 + GSM.length);
+    for (const e of GSM) expect(lines.some((l) => l.startsWith(`${e.eventId},`))).toBe(true);
+
+    // Ticked, the exercise event joins the list.
+    await page.getByLabel('Show exercise data').check();
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    const exercise = rows.filter({ hasText: 'EXERCISE' });
+    await exercise.waitFor();
+    expect(await exercise.locator('td:nth-child(6)').allTextContents()).toEqual([EXERCISE_GSM.eventId]);
+  });
+
+  it('an operator has no History link and /history is not allowed', async () => {
+    const { page } = await h.signIn('operator');
+    await page.goto('/history');
+    await page.getByRole('heading', { name: 'Not allowed' }).waitFor();
+    expect(await page.getByRole('alert').textContent()).toContain('analysts');
+    const nav = page.getByRole('navigation');
+    await nav.getByRole('link', { name: 'Alerts', exact: true }).waitFor();
+    expect(await nav.getByRole('link', { name: 'History', exact: true }).count()).toBe(0);
+    expect(await page.getByTestId('history-row').count()).toBe(0);
+  });
+});
