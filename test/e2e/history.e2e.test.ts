@@ -31,11 +31,13 @@ const real = (i: number): SensorEventInput => ({ ...validEvent(i, at + i * 1000,
 const GSM = [real(0), real(5), real(10)];
 const DRONE = real(1);
 const EXERCISE_GSM = validEvent(15, at + 15_000, 'hist');
+// A roster move of detainee d-3 into a cell: a stay on their timeline.
+const ROSTER = real(3);
 
 describe('history in Chromium', () => {
   beforeAll(async () => {
-    await h.publish([...GSM, DRONE, EXERCISE_GSM]);
-    const ids = [...GSM, DRONE, EXERCISE_GSM].map((e) => e.eventId);
+    await h.publish([...GSM, DRONE, EXERCISE_GSM, ROSTER]);
+    const ids = [...GSM, DRONE, EXERCISE_GSM, ROSTER].map((e) => e.eventId);
     await waitFor(
       async () =>
         (await h.pool.query('SELECT 1 FROM sensor_events WHERE event_id = ANY($1)', [ids])).rowCount ===
@@ -80,6 +82,33 @@ describe('history in Chromium', () => {
     const exercise = rows.filter({ hasText: 'EXERCISE' });
     await exercise.waitFor();
     expect(await exercise.locator('td:nth-child(6)').allTextContents()).toEqual([EXERCISE_GSM.eventId]);
+  });
+
+  it('an analyst sees the charts and opens a detainee timeline', async () => {
+    const { page } = await h.signIn('analyst');
+    await page.goto('/history');
+    const heatmap = page.getByRole('img', { name: 'Events per wing and hour of day' });
+    await heatmap.waitFor();
+    const cells = heatmap.getByTestId('heat-cell');
+    expect((await cells.count()) % 24).toBe(0);
+    const counts = await cells.evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-count'))));
+    // The published non-exercise events (not the drone report's: it has no wing) are in the heatmap.
+    expect(counts.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(GSM.length);
+    await page.getByRole('img', { name: /^Events and alerts per / }).waitFor();
+    await page.getByRole('img', { name: 'Drone incursions per weekday and hour' }).waitFor();
+    await page.getByRole('table', { name: 'Precision per rule' }).waitFor();
+    await h.screenshot(page, 'history-analyst');
+
+    const detaineeId = (ROSTER as { detaineeId: string }).detaineeId;
+    await page.getByLabel('Detainee id', { exact: true }).fill(detaineeId);
+    await page.getByRole('button', { name: 'Show timeline' }).click();
+    await page.getByText('This view is logged.').waitFor();
+    expect(new URL(page.url()).pathname).toBe(`/history/detainees/${detaineeId}`);
+    const items = page.getByTestId('timeline-item');
+    await items.first().waitFor();
+    const types = await items.evaluateAll((els) => els.map((e) => e.getAttribute('data-type')));
+    expect(types.slice(0, 2)).toEqual(['stay', 'roster']);
+    await h.screenshot(page, 'history-detainee');
   });
 
   it('an operator has no History link and /history is not allowed', async () => {

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useId, useState, type FormEvent, type ReactNode } from 'react';
+import { useCallback, useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { api, ApiError } from '../api';
 import { ErrorMessage } from '../components/error-message';
 import { navigate } from '../router';
@@ -112,18 +112,22 @@ export function HistoryPage({ pageSize = 100 }: { pageSize?: number }) {
     );
   }, []);
 
+  // A page answered after the list or the filters changed belongs to a view no longer shown: dropped.
+  const generation = useRef(0);
   const load = useCallback(
     async (name: ListName, f: HistoryFilters, after?: string) => {
+      const mine = after ? generation.current : ++generation.current;
       setLoading(true);
       try {
         const page = await historyApi.list(name, f, { limit: pageSize, cursor: after });
+        if (mine !== generation.current) return;
         setRows((old) => (after ? [...old, ...page.rows] : page.rows));
         setCursor(page.nextCursor);
         setError(undefined);
       } catch (err) {
-        setError(asError(err));
+        if (mine === generation.current) setError(asError(err));
       } finally {
-        setLoading(false);
+        if (mine === generation.current) setLoading(false);
       }
     },
     [pageSize],
