@@ -13,8 +13,13 @@ export function createPool(config: Pick<Config, 'pgPoolSize'>, databaseUrl: stri
     max: config.pgPoolSize,
     connectionTimeoutMillis: 5000,
   });
-  // An idle client losing its server (restart, failover) must not crash the process.
+  // A client losing its server (restart, failover, pg_terminate_backend) must not crash the process. The pool
+  // only listens on idle clients; a checked-out client between two queries would emit an unhandled 'error'.
+  // The query in flight, if any, rejects on its own and the caller retries.
   pool.on('error', (err) => log.warn({ err }, 'idle database connection failed'));
+  pool.on('connect', (client) =>
+    client.on('error', (err) => log.warn({ err }, 'database connection failed while in use')),
+  );
   return pool;
 }
 

@@ -2,7 +2,14 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ingestService } from '@wachtpost/ingest';
-import { loadConfig, loadSites, migrate, runServices, type RunningSystem } from '@wachtpost/platform';
+import {
+  createPool,
+  loadConfig,
+  loadSites,
+  migrate,
+  runServices,
+  type RunningSystem,
+} from '@wachtpost/platform';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { messageOf, validEvent } from '../support/events';
 import { quietLog, startIngestHarness, waitFor, type IngestHarness } from '../support/harness';
@@ -66,6 +73,22 @@ describe('shared runtime', () => {
     await migrate(h.db.url, quietLog);
     const again = await h.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM schema_migrations');
     expect(again.rows[0]?.n).toBe(rows[0]?.n);
+  });
+  it('a connection ended by the server while checked out is logged, not thrown', async () => {
+    const pool = createPool(loadConfig(h.env), h.db.url, quietLog);
+    try {
+      const client = await pool.connect();
+      const ended = new Promise((resolve) => client.once('end', resolve));
+      const { rows } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+      // Between two queries, as the ingest writer is between its COPY statements.
+      await h.pool.query('SELECT pg_terminate_backend($1)', [rows[0]!.pid]);
+      await ended;
+      client.release(true);
+      // Without the pool's own listener that 'error' would have been an uncaught exception.
+      expect((await pool.query<{ one: number }>('SELECT 1 AS one')).rows[0]!.one).toBe(1);
+    } finally {
+      await pool.end();
+    }
   });
 });
 
