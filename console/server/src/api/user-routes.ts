@@ -85,16 +85,22 @@ export function userRoutes(router: Router, api: ApiContext): void {
     actor: z.string().max(64).optional(),
     action: z.string().max(64).optional(),
     limit: z.coerce.number().int().min(1).max(1000).default(100),
+    // Keyset paging: entries older (smaller id) than the last one of the previous page. Ids only grow, so a
+    // page never repeats or skips an entry however many are written meanwhile at the top.
+    before: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional(),
   });
   router.on('GET', '/api/audit', async (c) => {
     await authorize(api, c, 'audit:read');
     const q = parseInput(AuditQuery, Object.fromEntries(c.query), 'query');
-    const { rows } = await api.pool.query(
+    const { rows } = await api.pool.query<{ id: number }>(
       `SELECT id::int, actor, action, target, ip, detail, at FROM audit_log
        WHERE ($1::text IS NULL OR actor = $1) AND ($2::text IS NULL OR action = $2)
+         AND ($4::bigint IS NULL OR id < $4)
        ORDER BY id DESC LIMIT $3`,
-      [q.actor ?? null, q.action ?? null, q.limit],
+      [q.actor ?? null, q.action ?? null, q.limit, q.before ?? null],
     );
-    sendJson(c.res, 200, { entries: rows });
+    // A full page may have more behind it; a short one is the end.
+    const nextBefore = rows.length === q.limit ? (rows.at(-1)?.id ?? null) : null;
+    sendJson(c.res, 200, { entries: rows, nextBefore });
   });
 }
