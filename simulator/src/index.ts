@@ -22,7 +22,7 @@ export { decodeRecordLine, encodeRecordLine, type RecordedMessage } from './mess
 export { startDemoFeed, DEMO_INTENSITY, type DemoFeedOptions } from './demo-feed';
 export { DEMO_SITE_FILE, loadSiteFile } from './site-file';
 export { startFeed, type FeedOptions, type FeedSummary } from './run/feed';
-export { runLoad, type LoadOptions, type LoadSummary } from './run/load';
+export { loadTraffic, runLoad, type LoadOptions, type LoadSummary } from './run/load';
 export { runReplay, type ReplayOptions } from './run/replay';
 export { runRecord, type RecordOptions } from './run/record';
 export { runFaults, type FaultsOptions } from './run/faults';

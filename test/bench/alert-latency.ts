@@ -16,13 +16,14 @@ const decoder = new TextDecoder();
 
 /**
  * The time from publishing the event that completes a rule to the alert arriving on alerts.v1.>, under a
- * steady background of valid traffic (default 10,000 events/s from a separate publisher process) that ingest
+ * steady background of valid traffic (default 10,000 events/s of the simulator's realistic load, or the ingest
+ * tests' worst-case mix with `--background mixed`, from a separate publisher process) that ingest
  * and the detectors (each in its own process, as in docker compose) both consume. The probe is a
  * live drone track entering the airspace over open ground: drone-incursion fires on arrival.
  */
 export const alertLatencyBench: Benchmark = {
   name: 'alert-latency',
-  async run({ rate = 10_000, durationS = 60 }) {
+  async run({ rate = 10_000, durationS = 60, background = 'sim' }) {
     const h = await startDetectorsHarness();
     try {
       // Both workers in processes of their own, as in docker compose: this one only publishes probes and
@@ -66,8 +67,9 @@ export const alertLatencyBench: Benchmark = {
       await waitFor(async () => latencies.length === 1, 60_000, 'the detectors process to answer a probe');
       latencies.length = 0;
 
-      const load = startSteadyLoad(h.nats.url, rate, durationS);
+      const load = startSteadyLoad(h.nats.url, rate, durationS, background);
       // Probe once the background has reached its pace, until it ends.
+      await Promise.race([load.ready, load.done]);
       await new Promise((r) => setTimeout(r, 3000));
       const firstProbe = probes;
       while (load.isRunning()) {
@@ -90,6 +92,7 @@ export const alertLatencyBench: Benchmark = {
           probes: sent,
           answered: latencies.length,
           backgroundPerSec: Math.round(published / seconds),
+          background,
           detectorsBacklogAtEnd: backlog,
         },
       ];

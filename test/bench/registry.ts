@@ -5,11 +5,14 @@ import { fanoutBench } from './fanout';
 import { historyBench } from './history';
 import { ingestBench } from './ingest';
 import { ingestLagBench } from './ingest-lag';
+import type { Background } from './steady-load';
 
 export interface BenchOptions {
   events?: number;
   durationS?: number;
   rate?: number;
+  /** alert-latency: what the background traffic is (steady-load.ts). */
+  background?: Background;
 }
 
 export interface Benchmark {

@@ -5,11 +5,21 @@
  */
 import { parseArgs } from 'node:util';
 import { benchmarks } from './registry';
+import { BACKGROUNDS, type Background } from './steady-load';
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
-  options: { events: { type: 'string' }, duration: { type: 'string' }, rate: { type: 'string' } },
+  options: {
+    events: { type: 'string' },
+    duration: { type: 'string' },
+    rate: { type: 'string' },
+    background: { type: 'string' },
+  },
 });
+if (values.background && !BACKGROUNDS.includes(values.background as Background)) {
+  console.error(`--background must be one of ${BACKGROUNDS.join(', ')}`);
+  process.exit(2);
+}
 const unknown = positionals.filter((name) => !benchmarks.some((b) => b.name === name));
 if (unknown.length) {
   console.error(
@@ -23,6 +33,7 @@ for (const bench of selected) {
     events: values.events ? Number(values.events) : undefined,
     durationS: values.duration ? Number(values.duration) : undefined,
     rate: values.rate ? Number(values.rate) : undefined,
+    background: values.background as Background | undefined,
   });
   for (const figure of figures) console.log(JSON.stringify(figure));
 }

@@ -51,25 +51,43 @@ function* retimed(events: Iterable<SensorEvent>, start: number, rate: number, co
   }
 }
 
+export interface LoadTrafficOptions {
+  seed: number;
+  /** Events per second. */
+  rate: number;
+  /** Epoch ms of the first event. */
+  start: number;
+  count: number;
+  intensity?: number;
+  exercise?: boolean;
+}
+
+/** `count` events of realistic site traffic observed at `rate` per second from `start`, in order. */
+export function loadTraffic(sites: readonly SiteModel[], options: LoadTrafficOptions): Iterable<SensorEvent> {
+  const events = siteTraffic(sites, {
+    seed: options.seed,
+    from: options.start - WARM_UP_MS,
+    intensity: options.intensity ?? LOAD_INTENSITY,
+    ...(options.exercise !== undefined && { exercise: options.exercise }),
+  });
+  return retimed(events, options.start, options.rate, options.count);
+}
+
 /** Paced valid mixed traffic at a fixed rate, for throughput tests; returns what it achieved. */
 export async function runLoad(options: LoadOptions): Promise<LoadSummary> {
   if (!(options.rate > 0) || !(options.durationS > 0))
     throw new Error('--rate and --duration must be above 0');
   const clock = options.clock ?? systemClock;
   const start = clock.now();
-  const count = Math.round(options.rate * options.durationS);
-  const events = siteTraffic(options.sites, {
+  const events = loadTraffic(options.sites, {
     seed: options.seed,
-    from: start - WARM_UP_MS,
-    intensity: options.intensity ?? LOAD_INTENSITY,
+    rate: options.rate,
+    start,
+    count: Math.round(options.rate * options.durationS),
+    ...(options.intensity !== undefined && { intensity: options.intensity }),
     ...(options.exercise !== undefined && { exercise: options.exercise }),
   });
-  const messages = toMessages(
-    retimed(events, start, options.rate, count),
-    options.seed,
-    start,
-    options.faults,
-  );
+  const messages = toMessages(events, options.seed, start, options.faults);
   const publisher = createPublisher(options.nc, {
     ...(options.core !== undefined && { core: options.core }),
     ...(options.window !== undefined && { window: options.window }),
