@@ -32,6 +32,8 @@ export type StoragePath = 'timescaledb' | 'postgresql';
 /** Applies the SQL migrations in order, once, under an advisory lock. Returns which storage path is live. */
 export async function migrate(databaseUrl: string, log: Logger): Promise<StoragePath> {
   const client = new pg.Client({ connectionString: databaseUrl });
+  // A lost connection fails the statement in flight; without a listener it would also be an uncaught 'error'.
+  client.on('error', (err) => log.warn({ err }, 'migration connection failed'));
   await client.connect();
   try {
     await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
