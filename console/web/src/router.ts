@@ -1,4 +1,4 @@
-// History API routing (UI-CONTRACT.md): /login, / (board), /wings, /alerts/<encoded id>.
+// History API routing (UI-CONTRACT.md): /login, / (board), /wings, /alerts/<encoded id>, /silences, /admin/*.
 import { useSyncExternalStore } from 'react';
 
 export type Route =
@@ -9,6 +9,11 @@ export type Route =
   | { page: 'history' }
   | { page: 'detainee'; detaineeId: string }
   | { page: 'alert'; alertId: string }
+  | { page: 'silences' }
+  | { page: 'users' }
+  | { page: 'audit' }
+  /** Under /admin/ but no page there: admins see "not found", everyone else "not allowed". */
+  | { page: 'admin-other' }
   | { page: 'not-found' };
 
 export function matchRoute(pathname: string): Route {
@@ -17,6 +22,10 @@ export function matchRoute(pathname: string): Route {
   if (pathname === '/wings') return { page: 'wings' };
   if (pathname === '/simulator') return { page: 'simulator' };
   if (pathname === '/history') return { page: 'history' };
+  if (pathname === '/silences') return { page: 'silences' };
+  if (pathname === '/admin/users') return { page: 'users' };
+  if (pathname === '/admin/audit') return { page: 'audit' };
+  if (pathname === '/admin' || pathname.startsWith('/admin/')) return { page: 'admin-other' };
   const d = /^\/history\/detainees\/([^/]+)$/.exec(pathname);
   if (d?.[1]) {
     try {

@@ -223,4 +223,25 @@ describe('alert board', () => {
     expect(alert.textContent).toContain('limit');
     expect(alert.textContent).toContain('too big');
   });
+
+  test('with no alerts at all and no filters, a hint says how to get traffic', async () => {
+    start(fakeServer({ alerts: [] }));
+    const hint = await screen.findByTestId('board-empty-hint');
+    expect(hint.textContent).toContain('No alerts yet');
+    expect(hint.textContent).toContain('pnpm demo');
+    expect(hint.textContent).toContain('Simulator');
+    expect(screen.queryByText('No alerts match these filters.')).toBeNull();
+    // A filter set: the usual "no match".
+    await userEvent.setup().selectOptions(screen.getByLabelText('Severity'), 'critical');
+    expect(screen.getByText('No alerts match these filters.')).toBeTruthy();
+    expect(screen.queryByTestId('board-empty-hint')).toBeNull();
+  });
+
+  test('alerts that the filters hide are "no match", not "no alerts yet"', async () => {
+    start(fakeServer({ alerts: [entry({ severity: 'low' })] }));
+    await waitFor(() => expect(rowIds()).toHaveLength(1));
+    await userEvent.setup().selectOptions(screen.getByLabelText('Severity'), 'critical');
+    expect(await screen.findByText('No alerts match these filters.')).toBeTruthy();
+    expect(screen.queryByTestId('board-empty-hint')).toBeNull();
+  });
 });

@@ -50,7 +50,17 @@ export function AlertBoard() {
         {rows.length} {rows.length === 1 ? 'alert' : 'alerts'}
         {state.loading && ' (loading…)'}
       </p>
-      {rows.length === 0 && !state.loading && <p className="empty">No alerts match these filters.</p>}
+      {rows.length === 0 &&
+        !state.loading &&
+        (all.size === 0 && !Object.values(filters).some(Boolean) ? (
+          // A fresh console with nothing raised yet: say how to get traffic rather than "no match".
+          <p className="empty" data-testid="board-empty-hint">
+            No alerts yet. For demo traffic run <code>pnpm demo</code>; testers can run a scenario from the
+            Simulator page.
+          </p>
+        ) : (
+          <p className="empty">No alerts match these filters.</p>
+        ))}
       <VirtualList
         items={rows}
         rowHeight={ROW_HEIGHT}

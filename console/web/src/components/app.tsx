@@ -1,4 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
+import { isAdmin } from '../admin/admin-api';
+import { AuditPage } from '../admin/audit-page';
+import { UsersPage } from '../admin/users-page';
 import { api, ApiError, setUnauthorizedHandler } from '../api';
 import { AlertFeed, asApiError } from '../alert-feed';
 import { beep } from '../beep';
@@ -7,6 +10,7 @@ import { DetaineeTimelinePage } from '../history/detainee-timeline';
 import { canReadHistory } from '../history/history-api';
 import { HistoryPage } from '../history/history-page';
 import { matchRoute, navigate, usePathname } from '../router';
+import { SilencesPage } from '../silences/silences-page';
 import { SimulatorPage } from '../simulator/simulator-page';
 import { canRead, type Session } from '../types';
 import { AlertBoard } from './alert-board';
@@ -122,9 +126,14 @@ function Pages() {
   // Testers see the simulator only (SignedIn); operators and analysts may not drive it: no such page.
   if (route.page === 'simulator' && role === 'admin') return <SimulatorPage />;
   if (route.page === 'history' || route.page === 'detainee') {
-    if (!canReadHistory(role)) return <NotAllowed />;
+    if (!canReadHistory(role)) return <NotAllowed why="history is for analysts and admins" />;
     if (route.page === 'history') return <HistoryPage />;
     return <DetaineeTimelinePage key={route.detaineeId} detaineeId={route.detaineeId} />;
+  }
+  if (route.page === 'users' || route.page === 'audit' || route.page === 'admin-other') {
+    if (!isAdmin(role)) return <NotAllowed why="user administration and the audit log are for admins" />;
+    if (route.page === 'users') return <UsersPage />;
+    if (route.page === 'audit') return <AuditPage />;
   }
   switch (route.page) {
     case 'board':
@@ -134,6 +143,8 @@ function Pages() {
       return <WingBoard />;
     case 'alert':
       return <AlertDetailPage key={route.alertId} alertId={route.alertId} />;
+    case 'silences':
+      return <SilencesPage />;
     default:
       return (
         <section>
@@ -146,11 +157,11 @@ function Pages() {
   }
 }
 
-function NotAllowed() {
+function NotAllowed({ why }: { why: string }) {
   return (
     <section>
       <h1>Not allowed</h1>
-      <p role="alert">Your role may not see this page: history is for analysts and admins.</p>
+      <p role="alert">Your role may not see this page: {why}.</p>
     </section>
   );
 }

@@ -1,8 +1,9 @@
 import type { ReactNode } from 'react';
+import { isAdmin } from '../admin/admin-api';
 import { unlockAudio } from '../beep';
 import { canReadHistory } from '../history/history-api';
 import { usePathname } from '../router';
-import type { Session } from '../types';
+import { canRead, type Session } from '../types';
 import { Link } from './link';
 
 interface Props {
@@ -33,6 +34,22 @@ export function Shell({ session, onSignOut, sound, onSound, banner, announcement
             <Link href="/history" current={path.startsWith('/history')}>
               History
             </Link>
+          )}
+          {/* Testers see only the simulator (and no alert data): no silences page for them. */}
+          {canRead(session.role) && (
+            <Link href="/silences" current={path === '/silences'}>
+              Silences
+            </Link>
+          )}
+          {isAdmin(session.role) && (
+            <>
+              <Link href="/admin/users" current={path === '/admin/users'}>
+                Users
+              </Link>
+              <Link href="/admin/audit" current={path === '/admin/audit'}>
+                Audit
+              </Link>
+            </>
           )}
           {(session.role === 'tester' || session.role === 'admin') && (
             <Link href="/simulator" current={path === '/simulator'}>
