@@ -222,6 +222,8 @@ describe('alert board', () => {
     expect(alert.textContent).toContain('invalid query');
     expect(alert.textContent).toContain('limit');
     expect(alert.textContent).toContain('too big');
+    // Not "no alerts yet": the alerts could not be loaded.
+    expect(screen.queryByTestId('board-empty-hint')).toBeNull();
   });
 
   test('with no alerts at all and no filters, a hint says how to get traffic', async () => {

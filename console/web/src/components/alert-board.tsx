@@ -52,7 +52,7 @@ export function AlertBoard() {
       </p>
       {rows.length === 0 &&
         !state.loading &&
-        (all.size === 0 && !Object.values(filters).some(Boolean) ? (
+        (all.size === 0 && !state.error && !Object.values(filters).some(Boolean) ? (
           // A fresh console with nothing raised yet: say how to get traffic rather than "no match".
           <p className="empty" data-testid="board-empty-hint">
             No alerts yet. For demo traffic run <code>pnpm demo</code>; testers can run a scenario from the
