@@ -160,6 +160,14 @@ describe('users page', () => {
     expect(screen.queryByRole('group', { name: 'Confirm deleting olga' })).toBeNull();
     expect(calls(server, 'DELETE')).toHaveLength(0);
 
+    // Escape closes it too, and the focus goes back to Delete.
+    await u.click(within(await rowOf('olga')).getByRole('button', { name: 'Delete olga' }));
+    await u.keyboard('{Escape}');
+    expect(screen.queryByRole('group', { name: 'Confirm deleting olga' })).toBeNull();
+    expect(document.activeElement).toBe(
+      within(await rowOf('olga')).getByRole('button', { name: 'Delete olga' }),
+    );
+
     await u.click(within(await rowOf('olga')).getByRole('button', { name: 'Delete olga' }));
     await u.click(screen.getByRole('button', { name: 'Confirm delete' }));
     await waitFor(() =>
