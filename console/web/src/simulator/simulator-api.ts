@@ -1,22 +1,13 @@
 // The console server's simulator control (console/server/README.md, "Simulator"), through the app's client.
 import { request } from '../api';
 
-export type Phase = 'idle' | 'running' | 'paused' | 'finished' | 'stopped' | 'failed';
-export type Verdict = 'met' | 'late' | 'missed' | 'pending';
+// The judge's and the state machine's types, type-only: `import type` is erased (verbatimModuleSyntax), so no
+// simulator code reaches the bundle. Only these two files: the package's index pulls Node-only modules, which
+// the web tsconfig (no Node types) cannot check, and the web package does not depend on the simulator.
+import type { Phase } from '../../../../simulator/src/control/state';
+import type { ExpectationResult, JudgeSummary, Verdict } from '../../../../simulator/src/scenario/judge';
 
-export interface ExpectationResult {
-  index: number;
-  after: string;
-  rule: string;
-  target: string;
-  severity?: string;
-  status?: string;
-  withinMs: number;
-  verdict: Verdict;
-  alertId?: string;
-  rev?: number;
-  latencyMs?: number;
-}
+export type { ExpectationResult, JudgeSummary, Phase, Verdict };
 
 export interface SimulatorView {
   phase: Phase;
@@ -41,7 +32,7 @@ export interface SimulatorView {
   };
   simulatedAt?: string;
   expectations?: ExpectationResult[];
-  summary?: { met: number; late: number; missed: number; pending: number };
+  summary?: JudgeSummary;
   silences: { sensorId: string; until: string }[];
   scenarios: { id: string; name: string; description?: string; site: string; error?: string }[];
   sites: { id: string; name: string }[];

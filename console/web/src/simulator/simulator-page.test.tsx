@@ -156,6 +156,17 @@ describe('SimulatorPage', () => {
       ['drop', 'drone-incursion', 'radar-1/x', '-', '1m', 'missed', '-', '-'],
     ]);
     expect(within(rows[2]!).getByText('missed').className).toBe('verdict-missed');
+    // What the e2e tests read (UI-CONTRACT.md, "Simulator page").
+    expect(
+      screen
+        .getAllByTestId('expectation')
+        .map((r) => [r.dataset.rule, r.dataset.verdict, r.dataset.alertId ?? null]),
+    ).toEqual([
+      ['drone-drop', 'met', 'demo.exercise:drone-drop:radar-1/trk-night-1'],
+      ['contraband-delivery', 'late', 'demo.exercise:contraband-delivery:a'],
+      ['drone-incursion', 'missed', null],
+    ]);
+    expect(screen.getByTestId('count-alerts').dataset.count).toBe('4');
   });
 
   test('pauses, re-paces, injects a silence and stops, and shows a refusal as the server gave it', async () => {

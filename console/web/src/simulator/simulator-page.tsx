@@ -272,7 +272,7 @@ export function SimulatorPage({ pollMs = 1000 }: { pollMs?: number }) {
             ['silenced', c.silenced],
           ] as const
         ).map(([label, n]) => (
-          <li key={label} className="counter" data-testid={`count-${label}`}>
+          <li key={label} className="counter" data-testid={`count-${label}`} data-count={n}>
             <strong>{n}</strong> <span className="counter-label">{label}</span>
           </li>
         ))}
@@ -300,7 +300,13 @@ export function SimulatorPage({ pollMs = 1000 }: { pollMs?: number }) {
           </thead>
           <tbody>
             {view.expectations.map((e) => (
-              <tr key={e.index}>
+              <tr
+                key={e.index}
+                data-testid="expectation"
+                data-rule={e.rule}
+                data-verdict={e.verdict}
+                data-alert-id={e.alertId}
+              >
                 <td>{e.after}</td>
                 <td>{e.rule}</td>
                 <td>{e.target}</td>
