@@ -4,6 +4,7 @@ import { AlertActions } from './alerts/alert-actions';
 import { SilenceCache } from './alerts/silences';
 import { alertRoutes } from './api/alert-routes';
 import { historyRoutes } from './api/history-routes';
+import { startHistoryRetention } from './history/retention';
 import type { ApiContext } from './api/context';
 import { sessionRoutes } from './api/session-routes';
 import { simulatorRoutes } from './api/simulator-routes';
@@ -27,6 +28,8 @@ export interface ConsoleServerOptions {
   outboxRetryMs?: number;
   /** The built web app to serve (console/web/dist by default). */
   webDist?: string;
+  /** The plain-PostgreSQL retention job's pace (hourly, 10,000 rows a statement by default). */
+  historyRetention?: { intervalMs?: number; batchSize?: number };
 }
 
 export interface ConsoleServer extends RunningService {
@@ -80,6 +83,14 @@ export async function startConsoleServer(
   alertRoutes(router, api);
   const simulator = simulatorRoutes(router, api, nc);
   historyRoutes(router, api);
+  // TimescaleDB drops old chunks by policy (applied in historyRoutes); on plain PostgreSQL this job deletes them.
+  const retention = startHistoryRetention({
+    pool,
+    history: config.history,
+    log,
+    deleted: metrics.retentionDeleted,
+    ...options.historyRetention,
+  });
   ctx.http.addHandler(router.handler());
   // After the API router, so an unknown /api path keeps its JSON 404.
   const webDist = options.webDist ?? DEFAULT_WEB_DIST;
@@ -104,6 +115,7 @@ export async function startConsoleServer(
       hub.close();
       await feed.stop();
       silences.stop();
+      await retention.stop();
     },
     async ready() {
       await pool.query('SELECT 1 FROM users LIMIT 1');

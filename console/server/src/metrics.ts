@@ -7,6 +7,7 @@ export interface ConsoleMetrics {
   slowClients: Counter;
   logins: Counter<'result'>;
   actions: Counter<'action'>;
+  retentionDeleted: Counter<'table'>;
 }
 
 /** The console's metrics, once per registry (two console servers in one test process share them). */
@@ -33,6 +34,12 @@ export const consoleMetrics = (registry: Registry): ConsoleMetrics =>
       name: 'wachtpost_console_actions_total',
       help: 'Operator actions applied',
       labelNames: ['action'],
+      registers: [r],
+    }),
+    retentionDeleted: new Counter({
+      name: 'wachtpost_history_retention_deleted_total',
+      help: 'Rows deleted by the history retention job (plain PostgreSQL), by table',
+      labelNames: ['table'],
       registers: [r],
     }),
   }));
