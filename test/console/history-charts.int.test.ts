@@ -353,3 +353,148 @@ describe('detainee timeline', () => {
     expect(audits.rows).toEqual([{ target: 'd-500' }, { target: 'd-500' }]);
   });
 });
+
+describe('detainee timeline pages', () => {
+  type Item = { type: string; at: string; eventId?: string; alertId?: string; cellId?: string };
+  type Page = { stays: { cellId: string }[]; items: Item[]; nextCursor: string | null; truncated: boolean };
+  const idOf = (i: Item) => `${i.type}:${i.eventId ?? i.alertId ?? i.cellId}@${i.at}`;
+
+  it('pages a long timeline by a keyset cursor without gaps or repeats while rows arrive, each page audited', async () => {
+    await h.addUser('pia', 'analyst');
+    const pia = await h.login(server.base, 'pia');
+    const t0 = at('2026-07-01T00:00:00Z');
+    const iso6 = (ms: number, micros = '000') => iso(ms).replace('Z', `${micros}Z`);
+    const tlGsm = (t: number): SensorEventInput => gsm(t, 'a-05');
+    const search = (t: number, id: string): SensorEventInput =>
+      ({
+        v: 1,
+        eventId: id,
+        kind: 'search',
+        siteId: 'demo',
+        sensorId: 'search-gw',
+        observedAt: iso(t),
+        exercise: false,
+        searchId: id,
+        type: 'cell-inspection',
+        trigger: 'routine',
+        cellIds: ['a-05'],
+        startedAt: iso(t - HOUR),
+        endedAt: iso(t),
+        occupants: [],
+        findings: [],
+      }) as SensorEventInput;
+    const alertAt = (id: string, openedAt: string) =>
+      storeAlert(
+        h.pool,
+        makeAlert({
+          alertId: id,
+          detaineeIds: ['d-600'],
+          cellIds: ['a-05'],
+          openedAt,
+          updatedAt: openedAt,
+          firstEventAt: openedAt,
+          lastEventAt: openedAt,
+        }),
+      );
+    await storeEvents(h.pool, [
+      {
+        v: 1,
+        eventId: 'pg-admit',
+        kind: 'roster',
+        siteId: 'demo',
+        sensorId: 'roster-gw',
+        observedAt: iso(t0),
+        exercise: false,
+        detaineeId: 'd-600',
+        action: 'admit',
+        cellId: 'a-05',
+        effectiveAt: iso(t0),
+      } as SensorEventInput,
+      // A GSM hour for each of 30 hours, and a search every 5 hours.
+      ...Array.from({ length: 30 }, (_, k) => tlGsm(t0 + k * HOUR + 10 * MIN)),
+      ...Array.from({ length: 6 }, (_, k) => search(t0 + k * 5 * HOUR + 30 * MIN, `pg-srch-${k}`)),
+    ]);
+    // Ties: three alerts and a search at one millisecond, two of the alerts a microsecond apart within it.
+    const tie = t0 + 10 * HOUR + 30 * MIN;
+    await alertAt('pg-al-tie-b', iso6(tie));
+    await alertAt('pg-al-tie-a', iso6(tie));
+    await alertAt('pg-al-tie-c', iso6(tie, '500'));
+    await storeEvents(h.pool, [search(tie, 'pg-srch-tie')]);
+
+    const path = (cursor?: string) =>
+      `/api/history/detainees/d-600/timeline?limit=7${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+    const pageOf = async (cursor?: string) => {
+      const res = await h.api<Page>(server.base, pia, 'GET', path(cursor));
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      return res.body;
+    };
+    const paged: Item[] = [];
+    const behind: string[] = [];
+    let cursor: string | undefined;
+    let pages = 0;
+    for (;;) {
+      const page = await pageOf(cursor);
+      pages++;
+      expect(page.stays.map((s) => s.cellId)).toEqual(['a-05']);
+      paged.push(...page.items);
+      expect(page.truncated).toBe(page.nextCursor !== null);
+      if (!page.nextCursor) break;
+      expect(page.items).toHaveLength(7);
+      cursor = page.nextCursor;
+      if (pages <= 6) {
+        // Between pages: an alert behind the pages already read (it is not on a later page), and an alert,
+        // a search and a new GSM hour ahead of them (they are).
+        const i = pages;
+        await alertAt(`pg-al-behind-${i}`, iso6(t0 + i * 1000));
+        behind.push(`pg-al-behind-${i}`);
+        await alertAt(`pg-al-ahead-${i}`, iso6(t0 + (50 + i) * HOUR + 20 * MIN));
+        await storeEvents(h.pool, [
+          search(t0 + (50 + i) * HOUR + 20 * MIN, `pg-srch-ahead-${i}`),
+          tlGsm(t0 + (50 + i) * HOUR + 5 * MIN),
+        ]);
+      }
+    }
+    // 41 items at the start and 6 x 3 ahead: 9 pages of 7 (the inserts change none of the pages read).
+    expect(pages).toBe(9);
+
+    // Everything now on record, in one answer: the pages are exactly it, in its order, less what arrived
+    // behind them.
+    const all = await h.api<Page>(
+      server.base,
+      pia,
+      'GET',
+      '/api/history/detainees/d-600/timeline?limit=2000',
+    );
+    expect(all.body.nextCursor).toBeNull();
+    const ids = paged.map(idOf);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(all.body.items.filter((i) => !behind.includes(i.alertId ?? ''))).toEqual(paged);
+    expect(all.body.items.filter((i) => behind.includes(i.alertId ?? ''))).toHaveLength(behind.length);
+    expect(paged.filter((i) => i.alertId?.startsWith('pg-al-ahead-'))).toHaveLength(6);
+    expect(paged.filter((i) => i.eventId?.startsWith('pg-srch-ahead-'))).toHaveLength(6);
+    expect(paged.filter((i) => i.type === 'gsm')).toHaveLength(36);
+    expect(behind).toHaveLength(6);
+    // The tie (with the routine search pg-srch-2 too): by time to the microsecond, then type and id.
+    const tied = paged.filter((i) => Date.parse(i.at) === tie).map((i) => i.alertId ?? i.eventId);
+    expect(tied).toEqual(['pg-al-tie-a', 'pg-al-tie-b', 'pg-srch-2', 'pg-srch-tie', 'pg-al-tie-c']);
+
+    // Every page is a view of the detainee's data: one audit entry each, the later ones saying where they start.
+    const audits = await h.pool.query<{ detail: { after?: string; items: number } }>(
+      `SELECT detail FROM audit_log WHERE actor = 'pia' AND action = 'view-detainee-timeline' ORDER BY id`,
+    );
+    expect(audits.rows).toHaveLength(pages + 1);
+    expect(audits.rows[0]!.detail.after).toBeUndefined();
+    for (const row of audits.rows.slice(1, pages)) expect(row.detail.after).toMatch(/^2026-07-0\dT.*Z$/);
+
+    // Bounded pages, and cursors only this server issued.
+    for (const bad of ['limit=2001', 'limit=0', 'cursor=bm90LWEtY3Vyc29y']) {
+      const res = await h.api<{ issues: { path: string }[] }>(
+        server.base,
+        pia,
+        'GET',
+        `/api/history/detainees/d-600/timeline?${bad}`,
+      );
+      expect(res.status, bad).toBe(400);
+    }
+  });
+});

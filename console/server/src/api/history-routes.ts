@@ -1,5 +1,6 @@
 import type { SiteIndex } from '@wachtpost/contracts';
 import { audit } from '../audit';
+import { decodeCursor } from '../http/cursor';
 import { HttpError, parseInput, sendJson } from '../http/respond';
 import type { RequestContext, Router } from '../http/router';
 import {
@@ -310,13 +311,20 @@ export function historyRoutes(router: Router, api: ApiContext): void {
       throw new HttpError(400, 'invalid query', [{ path: 'siteId', message: `no site ${q.siteId}` }]);
     }
     const timeline = await detaineeTimeline(api.pool, detaineeId, q);
-    // A detainee's whole history is the most sensitive view there is: every one is audited.
+    // A detainee's whole history is the most sensitive view there is: every page is audited, the later ones
+    // with the instant they start after. Auditing only first pages would leave a hole: a cursor is easy to
+    // forge, so "page two" can be anyone's first look.
+    const { cursor, ...asked } = q;
     await audit(api.pool, {
       actor: user.username,
       action: 'view-detainee-timeline',
       target: detaineeId,
       ip: c.ip,
-      detail: { query: q, items: timeline.items.length },
+      detail: {
+        query: asked,
+        items: timeline.items.length,
+        ...(cursor !== undefined && { after: decodeCursor(cursor).time }),
+      },
     });
     sendJson(c.res, 200, timeline);
   });

@@ -130,7 +130,9 @@ export const TimelineQuery = z
     ...range,
     siteId: Token.optional(),
     exercise: Exercise,
-    limit: z.coerce.number().int().min(1).max(10_000).default(2000),
+    // A page of items; `nextCursor` names the next one.
+    limit: z.coerce.number().int().min(1).max(2000).default(500),
+    cursor: page.cursor,
   })
   .refine(fromBeforeTo, RANGE_MESSAGE);
 export type TimelineQuery = z.infer<typeof TimelineQuery>;

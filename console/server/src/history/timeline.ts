@@ -1,4 +1,5 @@
 import type { Pool } from 'pg';
+import { decodeCursor, keysetPage } from '../http/cursor';
 import type { Exercise, TimelineQuery } from './history-query';
 
 const exerciseOnly = (e: Exercise): boolean | null => (e === 'include' ? null : e === 'only');
@@ -81,12 +82,40 @@ WHERE kind = 'search' AND ($2::text IS NULL OR site_id = $2)
   AND observed_at >= $3 AND observed_at < $4 AND ($5::boolean IS NULL OR exercise = $5)
   AND (body->'occupants' ? $1 OR body->'findings' @> jsonb_build_array(jsonb_build_object('attributedTo', $1::text)))`;
 
+// $6: a later page starts at its cursor's time (the item's time is opened_at, not the range's event times).
 const ALERTS = `
 SELECT alert_id, rule, severity, status, to_json(opened_at)#>>'{}' AS at, to_json(last_event_at)#>>'{}' AS last_at,
        body->'title' AS title, body->'cellIds' AS cell_ids
 FROM alerts
 WHERE body->'detaineeIds' ? $1 AND ($2::text IS NULL OR site_id = $2)
-  AND last_event_at >= $3 AND first_event_at < $4 AND ($5::boolean IS NULL OR exercise = $5)`;
+  AND last_event_at >= $3 AND first_event_at < $4 AND ($5::boolean IS NULL OR exercise = $5)
+  AND ($6::timestamptz IS NULL OR opened_at >= $6)`;
+
+/**
+ * An instant as stored (`2026-03-01T10:00:00.12+00:00`, to the microsecond, trailing zeros dropped) as fixed-width
+ * UTC text (`2026-03-01T10:00:00.120000Z`), so instants compare exactly as strings.
+ */
+export function instantKey(at: string): string {
+  const ms = Date.parse(at);
+  if (Number.isNaN(ms)) throw new Error(`not an instant: ${at}`);
+  // Date keeps milliseconds (it truncates); the fourth to sixth digits of the fraction are the microseconds.
+  const micros = (/\.(\d+)/.exec(at)?.[1] ?? '').padEnd(6, '0').slice(3, 6);
+  return `${new Date(ms).toISOString().slice(0, 23)}${micros}Z`;
+}
+
+/**
+ * An item's place on the timeline: its time, then its type and id (unique: event ids, alert ids, and one GSM
+ * item per cell and hour). The page cursor is this key of a page's last item.
+ */
+export function timelineKey(item: TimelineItem): Key {
+  const id = item.type === 'alert' ? item.alertId : item.type === 'gsm' ? item.cellId : item.eventId;
+  return { time: instantKey(item.at), id: `${item.type}:${id}` };
+}
+
+type Key = { time: string; id: string };
+const text = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+/** Keys in timeline order (by code unit, as the cursor compares them). */
+const compareKeys = (a: Key, b: Key) => text(a.time, b.time) || text(a.id, b.id);
 
 /** Stays from placements in effective order; a release (or the next admit or move) closes the open stay. */
 export function staysOf(
@@ -108,14 +137,23 @@ export function staysOf(
 }
 
 /**
- * A detainee's history in one answer, ordered by time: placements (roster events), GSM activity per hour in the
- * cells while they were there, alerts naming them, searches of those cells while they were there and searches naming
- * them. At most `limit` items; `truncated` says the range should be narrowed.
+ * A detainee's history, a page at a time, ordered by time (then type and id): placements (roster events), GSM
+ * activity per hour in the cells while they were there, alerts naming them, searches of those cells while they
+ * were there and searches naming them. At most `limit` items after `cursor` (a keyset cursor, as the lists
+ * have), and `nextCursor` while more follow, so paging never skips or repeats an item however many arrive
+ * meanwhile. The stays are always whole: they come from every placement, and the first page needs them too.
  */
 export async function detaineeTimeline(pool: Pool, detaineeId: string, q: TimelineQuery, now = Date.now()) {
   const exercise = exerciseOnly(q.exercise);
   const from = q.from ? new Date(q.from) : new Date(0);
   const to = q.to ? new Date(q.to) : new Date(now);
+  const cursor = q.cursor === undefined ? undefined : decodeCursor(q.cursor);
+  // Nothing before the cursor's instant need be read again: an item at or after it (a search, or a GSM hour,
+  // which counts only events at or after its start) holds no event from before it, so clipping the stays and
+  // the named searches to the cursor changes no item of this page or a later one. In milliseconds, rounded
+  // down; the exact comparison with the cursor is made on the keys below.
+  const cursorMs = cursor ? Date.parse(cursor.time) : -Infinity;
+  const since = new Date(Math.max(from.getTime(), cursorMs));
   const placements = await pool.query<{
     event_id: string;
     site_id: string;
@@ -129,7 +167,7 @@ export async function detaineeTimeline(pool: Pool, detaineeId: string, q: Timeli
   const inRange = stays
     .map((s) => ({
       ...s,
-      since: new Date(Math.max(Date.parse(s.from), from.getTime())),
+      since: new Date(Math.max(Date.parse(s.from), since.getTime())),
       until: new Date(Math.min(s.to ? Date.parse(s.to) : Infinity, to.getTime())),
     }))
     .filter((s) => s.since < s.until);
@@ -148,7 +186,7 @@ export async function detaineeTimeline(pool: Pool, detaineeId: string, q: Timeli
     pool.query<{ event_id: string; at: string; body: Record<string, unknown> }>(NAMED_SEARCHES, [
       detaineeId,
       q.siteId ?? null,
-      from,
+      since,
       to,
       exercise,
     ]),
@@ -161,7 +199,7 @@ export async function detaineeTimeline(pool: Pool, detaineeId: string, q: Timeli
       last_at: string;
       title: unknown;
       cell_ids: unknown;
-    }>(ALERTS, [detaineeId, q.siteId ?? null, from, to, exercise]),
+    }>(ALERTS, [detaineeId, q.siteId ?? null, from, to, exercise, cursor ? new Date(cursorMs) : null]),
   ]);
 
   const items: TimelineItem[] = [];
@@ -177,7 +215,15 @@ export async function detaineeTimeline(pool: Pool, detaineeId: string, q: Timeli
         observedAt: p.observed_at,
       });
   }
-  for (const g of gsm.rows) items.push({ at: g.at, type: 'gsm', cellId: g.cell, events: g.n });
+  // Two stays in one cell within an hour (out and back) give that hour twice: one item per cell and hour.
+  const hours = new Map<string, Extract<TimelineItem, { type: 'gsm' }>>();
+  for (const g of gsm.rows) {
+    const key = `${g.cell}\u0000${instantKey(g.at)}`;
+    const seen = hours.get(key);
+    if (seen) seen.events += g.n;
+    else hours.set(key, { at: g.at, type: 'gsm', cellId: g.cell, events: g.n });
+  }
+  items.push(...hours.values());
   const searchItem = (
     s: { event_id: string; at: string; body: Record<string, unknown> },
     reason: 'cell' | 'named',
@@ -210,15 +256,19 @@ export async function detaineeTimeline(pool: Pool, detaineeId: string, q: Timeli
       lastEventAt: a.last_at,
     });
   }
-  // Times as stored (microseconds) sort as instants; ties keep a stable order by type.
-  items.sort((x, y) => Date.parse(x.at) - Date.parse(y.at) || x.at.localeCompare(y.at));
-  const truncated = items.length > q.limit;
+  const keyed = items
+    .map((item) => ({ item, key: timelineKey(item) }))
+    .filter((k) => !cursor || compareKeys(k.key, cursor) > 0)
+    .sort((x, y) => compareKeys(x.key, y.key));
+  const { page, nextCursor } = keysetPage(keyed, q.limit, (k) => k.key);
   return {
     detaineeId,
     from: from.toISOString(),
     to: to.toISOString(),
     stays,
-    items: items.slice(0, q.limit),
-    truncated,
+    items: page.map((k) => k.item),
+    nextCursor,
+    /** Kept for older clients: more items follow (`nextCursor`). */
+    truncated: nextCursor !== null,
   };
 }

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ApiError } from '../api';
 import { ErrorMessage } from '../components/error-message';
 import { Link } from '../components/link';
@@ -73,24 +73,61 @@ function Describe({ entry }: { entry: Entry }) {
   }
 }
 
-/** One detainee's history (cell stays, hourly GSM counts in those cells, alerts, searches); every view is audited. */
-export function DetaineeTimelinePage({ detaineeId }: { detaineeId: string }) {
+/** The stays and items loaded so far, and where the next page starts. */
+interface Loaded {
+  stays: Timeline['stays'];
+  items: TimelineItem[];
+  nextCursor: string | null;
+}
+
+/**
+ * One detainee's history (cell stays, hourly GSM counts in those cells, alerts, searches), a page at a time with
+ * `Load more` following the server's keyset cursor; every page is audited by the server.
+ */
+export function DetaineeTimelinePage({ detaineeId, pageSize }: { detaineeId: string; pageSize?: number }) {
   const exercise = new URLSearchParams(window.location.search).get('exercise') === 'include';
-  const [timeline, setTimeline] = useState<Timeline>();
+  const [timeline, setTimeline] = useState<Loaded>();
   const [error, setError] = useState<ApiError>();
+  const [loading, setLoading] = useState(false);
+  // The page a loaded answer is for: an answer for an earlier detainee or filter is dropped.
+  const generation = useRef(0);
+
+  const load = useCallback(
+    async (cursor?: string) => {
+      const mine = generation.current;
+      setLoading(true);
+      try {
+        const page = await historyApi.timeline(detaineeId, {
+          exercise,
+          ...(cursor && { cursor }),
+          ...(pageSize && { limit: pageSize }),
+        });
+        if (mine !== generation.current) return;
+        setTimeline((before) => ({
+          stays: page.stays,
+          items: cursor && before ? [...before.items, ...page.items] : page.items,
+          nextCursor: page.nextCursor ?? null,
+        }));
+        setError(undefined);
+      } catch (err) {
+        if (mine === generation.current) setError(asError(err));
+      } finally {
+        if (mine === generation.current) setLoading(false);
+      }
+    },
+    [detaineeId, exercise, pageSize],
+  );
 
   useEffect(() => {
-    let live = true;
-    historyApi.timeline(detaineeId, { exercise }).then(
-      (t) => live && setTimeline(t),
-      (err: unknown) => live && setError(asError(err)),
-    );
+    generation.current++;
+    setTimeline(undefined);
+    void load();
     return () => {
-      live = false;
+      generation.current++;
     };
-  }, [detaineeId, exercise]);
+  }, [load]);
 
-  const entries = timeline ? timelineEntries(timeline) : [];
+  const entries = timeline ? timelineEntries(shown(timeline)) : [];
   return (
     <section className="history">
       <p>
@@ -103,11 +140,6 @@ export function DetaineeTimelinePage({ detaineeId }: { detaineeId: string }) {
       {exercise && <p className="muted">Exercise data included.</p>}
       <ErrorMessage error={error} />
       {!timeline && !error && <p className="loading">Loading…</p>}
-      {timeline?.truncated && (
-        <p role="status" className="hist-warning">
-          Only the first {timeline.items.length} items are shown: narrow the range.
-        </p>
-      )}
       {timeline && entries.length === 0 && <p className="muted">Nothing on record for this detainee.</p>}
       {entries.length > 0 && (
         <ol className="hist-timeline" aria-label="Timeline">
@@ -118,6 +150,31 @@ export function DetaineeTimelinePage({ detaineeId }: { detaineeId: string }) {
           ))}
         </ol>
       )}
+      {timeline?.nextCursor && (
+        <p>
+          <span className="muted" data-testid="timeline-count">
+            {timeline.items.length} items so far, more follow.{' '}
+          </span>
+          <button
+            type="button"
+            disabled={loading}
+            onClick={() => timeline.nextCursor && void load(timeline.nextCursor)}
+          >
+            Load more
+          </button>
+        </p>
+      )}
     </section>
   );
+}
+
+/**
+ * While more pages follow, the stays that begin after the last loaded item wait for their page, so the list
+ * never shows a stay without what happened before it.
+ */
+function shown(t: Loaded): Timeline {
+  const last = t.items[t.items.length - 1];
+  if (!t.nextCursor || !last) return t;
+  const until = Date.parse(last.at);
+  return { ...t, stays: t.stays.filter((s) => Date.parse(s.from) <= until) };
 }

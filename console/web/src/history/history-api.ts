@@ -101,9 +101,14 @@ export function chartPath(chart: ChartName, f: HistoryFilters): string {
   return withQuery(`/api/history/charts/${chart}`, p.toString());
 }
 
-export function timelinePath(detaineeId: string, opts: { exercise?: boolean } = {}): string {
+export function timelinePath(
+  detaineeId: string,
+  opts: { exercise?: boolean; cursor?: string; limit?: number } = {},
+): string {
   const p = new URLSearchParams();
   if (opts.exercise) p.set('exercise', 'include');
+  if (opts.limit) p.set('limit', String(opts.limit));
+  if (opts.cursor) p.set('cursor', opts.cursor);
   return withQuery(`/api/history/detainees/${encodeURIComponent(detaineeId)}/timeline`, p.toString());
 }
 
@@ -185,10 +190,11 @@ export type TimelineItem =
       findings: unknown[];
     };
 
+/** A page of a detainee's timeline: every stay, the items after the cursor asked for, the next page's cursor. */
 export interface Timeline {
   stays: Stay[];
   items: TimelineItem[];
-  truncated: boolean;
+  nextCursor: string | null;
 }
 
 export const historyApi = {
@@ -208,7 +214,7 @@ export const historyApi = {
   heatmap: (f: HistoryFilters) => request<Heatmap>('GET', chartPath('heatmap', f)),
   drones: (f: HistoryFilters) => request<DroneChart>('GET', chartPath('drones', f)),
   precision: (f: HistoryFilters) => request<PrecisionChart>('GET', chartPath('precision', f)),
-  timeline: (detaineeId: string, opts: { exercise?: boolean } = {}) =>
+  timeline: (detaineeId: string, opts: { exercise?: boolean; cursor?: string; limit?: number } = {}) =>
     request<Timeline>('GET', timelinePath(detaineeId, opts)),
 };
 

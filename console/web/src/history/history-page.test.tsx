@@ -233,7 +233,7 @@ const TIMELINE: Timeline = {
       findings: [{ category: 'phone' }],
     },
   ],
-  truncated: false,
+  nextCursor: null,
 };
 
 describe('DetaineeTimelinePage', () => {
@@ -256,6 +256,32 @@ describe('DetaineeTimelinePage', () => {
     expect(items[4]!.textContent).toContain('1 finding');
     expect(screen.getByText('This view is logged.')).toBeTruthy();
     expect(paths(server, '/api/history/detainees')).toEqual(['/api/history/detainees/d-7/timeline']);
+  });
+
+  test('loads the next page with Load more, appending after what is shown', async () => {
+    const user = userEvent.setup();
+    const server = historyServer();
+    const [admit, gsmHour, alert, search] = TIMELINE.items;
+    const later = { cellId: 'b-02', siteId: 'demo', from: '2026-03-01T02:30:00.000Z', to: null };
+    const stays = [{ ...TIMELINE.stays[0]!, to: later.from }, later];
+    server.on('GET', /^\/api\/history\/detainees\/d-7\/timeline/, (call) => {
+      const cursor = new URL(call.path, 'http://x').searchParams.get('cursor');
+      return cursor === 'p2'
+        ? { status: 200, body: { stays, items: [alert, search], nextCursor: null } }
+        : { status: 200, body: { stays, items: [admit, gsmHour], nextCursor: 'p2' } };
+    });
+    render(<DetaineeTimelinePage detaineeId="d-7" pageSize={2} />);
+    await screen.findByText(/2 items so far, more follow/);
+    const types = () => screen.getAllByTestId('timeline-item').map((i) => i.getAttribute('data-type'));
+    // The stay in b-02 begins after the last loaded item: it waits for its page.
+    expect(types()).toEqual(['stay', 'roster', 'gsm']);
+    await user.click(screen.getByRole('button', { name: 'Load more' }));
+    await waitFor(() => expect(types()).toEqual(['stay', 'roster', 'gsm', 'alert', 'stay', 'search']));
+    expect(screen.queryByRole('button', { name: 'Load more' })).toBeNull();
+    expect(paths(server, '/api/history/detainees')).toEqual([
+      '/api/history/detainees/d-7/timeline?limit=2',
+      '/api/history/detainees/d-7/timeline?limit=2&cursor=p2',
+    ]);
   });
 
   test('orders a shuffled timeline by time', () => {
