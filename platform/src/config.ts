@@ -67,8 +67,9 @@ const Env = z.object({
         .filter(Boolean),
     )
     .pipe(z.array(z.union([z.ipv4(), z.ipv6()], { error: 'must be an IP address' }))),
-  // TimescaleDB only (console/server README, "History"): when raw sensor_events chunks are compressed and
-  // dropped, and how long the 15-minute rollups behind the charts are kept (0: for good).
+  // History retention (console/server README, "Retention"): when raw sensor_events are compressed (TimescaleDB
+  // only) and dropped, and how long the 15-minute rollups behind the charts are kept (0: for good). TimescaleDB
+  // policies do it there; on plain PostgreSQL the console server's retention job deletes the rows.
   HISTORY_COMPRESS_AFTER_DAYS: z.coerce.number().int().min(1).max(3650).default(7),
   HISTORY_RETENTION_DAYS: z.coerce.number().int().min(8).max(36_500).default(400),
   HISTORY_ROLLUP_RETENTION_DAYS: z.coerce
