@@ -4,6 +4,7 @@ import type { Alert, SensorEventInput } from '@wachtpost/contracts';
 import { copyText, prepareBatch, SENSOR_EVENT_COLUMNS } from '@wachtpost/ingest';
 import type pg from 'pg';
 import copyStreams from 'pg-copy-streams';
+import { storeAlertRows } from '../support/console';
 import { demoSites, messageOf } from '../support/events';
 
 /**
@@ -27,32 +28,10 @@ export async function storeEvents(db: pg.Pool | pg.PoolClient, events: SensorEve
   }
 }
 
-/** Stores an alert as the detectors do (current state and its opening revision), without publishing it. */
+/**
+ * Stores an alert as the detectors do (current state and its opening revision, dated `openedAt`, the time the
+ * alert charts count it at), without publishing it.
+ */
 export async function storeAlert(db: pg.Pool | pg.PoolClient, alert: Alert): Promise<void> {
-  const body = JSON.stringify(alert);
-  await db.query(
-    `INSERT INTO alerts (alert_id, rev, rule, severity, status, site_id, wing_id, exercise, first_event_at,
-                         last_event_at, opened_at, updated_at, body)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb)`,
-    [
-      alert.alertId,
-      alert.rev,
-      alert.rule,
-      alert.severity,
-      alert.status,
-      alert.siteId,
-      alert.wingId ?? null,
-      alert.exercise,
-      alert.firstEventAt,
-      alert.lastEventAt,
-      alert.openedAt,
-      alert.updatedAt,
-      body,
-    ],
-  );
-  await db.query(
-    `INSERT INTO alert_history (alert_id, rev, change, rule, severity, status, site_id, exercise, updated_at, body)
-     VALUES ($1, 1, 'opened', $2, $3, 'open', $4, $5, $6, $7::jsonb)`,
-    [alert.alertId, alert.rule, alert.severity, alert.siteId, alert.exercise, alert.openedAt, body],
-  );
+  await storeAlertRows(db, alert, { historyAt: alert.openedAt });
 }

@@ -18,7 +18,7 @@ import {
   type RunningSystem,
 } from '@wachtpost/platform';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PASSWORD, connectLive, makeAlert, streamRevision } from '../support/console';
+import { PASSWORD, connectLive, makeAlert, storeAlertRows, streamRevision } from '../support/console';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { quietLog, waitFor } from '../support/harness';
 import { freePort, waitForPort } from '../support/nats-server';
@@ -97,45 +97,10 @@ afterAll(async () => {
 
 /** Stores and publishes an alert as the detectors do, with the detectors' NATS user. */
 async function raise(alert: Alert): Promise<number> {
-  const body = JSON.stringify(alert);
-  await pool.query(
-    `INSERT INTO alerts (alert_id, rev, rule, severity, status, site_id, wing_id, exercise, first_event_at,
-                         last_event_at, opened_at, updated_at, body)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb)`,
-    [
-      alert.alertId,
-      alert.rev,
-      alert.rule,
-      alert.severity,
-      alert.status,
-      alert.siteId,
-      alert.wingId ?? null,
-      alert.exercise,
-      alert.firstEventAt,
-      alert.lastEventAt,
-      alert.openedAt,
-      alert.updatedAt,
-      body,
-    ],
-  );
-  await pool.query(
-    `INSERT INTO alert_history (alert_id, rev, change, rule, severity, status, site_id, exercise, updated_at, body)
-     VALUES ($1, $2, 'opened', $3, $4, $5, $6, $7, $8, $9::jsonb)`,
-    [
-      alert.alertId,
-      alert.rev,
-      alert.rule,
-      alert.severity,
-      alert.status,
-      alert.siteId,
-      alert.exercise,
-      alert.updatedAt,
-      body,
-    ],
-  );
+  await storeAlertRows(pool, alert);
   const ack = await jetstream(detectorsNc).publish(
     alertSubject(alert.siteId, alert.wingId),
-    new TextEncoder().encode(body),
+    new TextEncoder().encode(JSON.stringify(alert)),
     { msgID: `${alert.alertId}:${alert.rev}` },
   );
   return ack.seq;

@@ -14,6 +14,7 @@ import {
   type Pool,
   type RunningSystem,
 } from '@wachtpost/platform';
+import type { PoolClient } from 'pg';
 import { io, type Socket } from 'socket.io-client';
 import { createTestDatabase, type TestDatabase } from './database';
 import { quietLog, waitFor } from './harness';
@@ -95,6 +96,57 @@ export function makeAlert(overrides: Partial<Alert> = {}): Alert {
     exercise: false,
     ...overrides,
   };
+}
+
+/**
+ * Writes an alert revision's rows as the detectors do, without publishing it: the current state in `alerts`
+ * (upserted, so a later revision replaces it) and one `alert_history` row (`opened` for rev 1, else `updated`).
+ * `historyAt` is that row's time, which `alerts_15m` buckets by; the revision's `updatedAt` unless given.
+ */
+export async function storeAlertRows(
+  db: Pool | PoolClient,
+  alert: Alert,
+  options: { historyAt?: string } = {},
+): Promise<void> {
+  const body = JSON.stringify(alert);
+  await db.query(
+    `INSERT INTO alerts (alert_id, rev, rule, severity, status, site_id, wing_id, exercise, first_event_at,
+                         last_event_at, opened_at, updated_at, body)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb)
+     ON CONFLICT (alert_id) DO UPDATE SET rev = EXCLUDED.rev, status = EXCLUDED.status,
+       severity = EXCLUDED.severity, updated_at = EXCLUDED.updated_at, body = EXCLUDED.body`,
+    [
+      alert.alertId,
+      alert.rev,
+      alert.rule,
+      alert.severity,
+      alert.status,
+      alert.siteId,
+      alert.wingId ?? null,
+      alert.exercise,
+      alert.firstEventAt,
+      alert.lastEventAt,
+      alert.openedAt,
+      alert.updatedAt,
+      body,
+    ],
+  );
+  await db.query(
+    `INSERT INTO alert_history (alert_id, rev, change, rule, severity, status, site_id, exercise, updated_at, body)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb)`,
+    [
+      alert.alertId,
+      alert.rev,
+      alert.rev === 1 ? 'opened' : 'updated',
+      alert.rule,
+      alert.severity,
+      alert.status,
+      alert.siteId,
+      alert.exercise,
+      options.historyAt ?? alert.updatedAt,
+      body,
+    ],
+  );
 }
 
 export async function startConsoleHarness(): Promise<ConsoleHarness> {
@@ -186,44 +238,7 @@ export async function startConsoleHarness(): Promise<ConsoleHarness> {
     api,
     async seedAlert(alert) {
       const body = JSON.stringify(alert);
-      await pool.query(
-        `INSERT INTO alerts (alert_id, rev, rule, severity, status, site_id, wing_id, exercise, first_event_at,
-                             last_event_at, opened_at, updated_at, body)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb)
-         ON CONFLICT (alert_id) DO UPDATE SET rev = EXCLUDED.rev, status = EXCLUDED.status,
-           severity = EXCLUDED.severity, updated_at = EXCLUDED.updated_at, body = EXCLUDED.body`,
-        [
-          alert.alertId,
-          alert.rev,
-          alert.rule,
-          alert.severity,
-          alert.status,
-          alert.siteId,
-          alert.wingId ?? null,
-          alert.exercise,
-          alert.firstEventAt,
-          alert.lastEventAt,
-          alert.openedAt,
-          alert.updatedAt,
-          body,
-        ],
-      );
-      await pool.query(
-        `INSERT INTO alert_history (alert_id, rev, change, rule, severity, status, site_id, exercise, updated_at, body)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb)`,
-        [
-          alert.alertId,
-          alert.rev,
-          alert.rev === 1 ? 'opened' : 'updated',
-          alert.rule,
-          alert.severity,
-          alert.status,
-          alert.siteId,
-          alert.exercise,
-          alert.updatedAt,
-          body,
-        ],
-      );
+      await storeAlertRows(pool, alert);
       const ack = await js.publish(alertSubject(alert.siteId, alert.wingId), new TextEncoder().encode(body), {
         msgID: `${alert.alertId}:${alert.rev}`,
       });
