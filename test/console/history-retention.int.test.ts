@@ -8,7 +8,7 @@ import {
 } from '../../console/server/src/history/retention';
 import { consoleMetrics } from '../../console/server/src/metrics';
 import { storeAlert } from '../bench/history-seed';
-import { makeAlert } from '../support/console';
+import { makeAlert, startConsoleHarness } from '../support/console';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { metricValue, quietLog, waitFor } from '../support/harness';
 
@@ -202,6 +202,37 @@ describe('history retention on plain PostgreSQL', () => {
       ).toBe(5);
     } finally {
       await retention.stop();
+    }
+  });
+});
+
+describe('the console server on plain PostgreSQL', () => {
+  it('runs the retention job at start and counts what it deleted in /metrics', async () => {
+    const h = await startConsoleHarness();
+    try {
+      await h.pool.query(
+        `INSERT INTO sensor_events (event_id, site_id, kind, sensor_id, observed_at, exercise, wing_id, stream_seq, body)
+         SELECT 'c-' || g, 'demo', 'gsm', 'gsm-a-1', now() - INTERVAL '40 days', false, 'a', g, '{}'::jsonb
+         FROM generate_series(1, 3) AS g`,
+      );
+      const server = await h.startConsole({ env: { HISTORY_RETENTION_DAYS: '30' } });
+      await waitFor(
+        async () => Number((await h.pool.query('SELECT count(*) AS n FROM sensor_events')).rows[0].n) === 0,
+        10_000,
+        'the start-up run',
+      );
+      await waitFor(
+        async () => {
+          const text = await (await fetch(`${server.base}/metrics`)).text();
+          return text.includes('wachtpost_history_retention_deleted_total{table="sensor_events"} 3');
+        },
+        10_000,
+        'the metric',
+      );
+      // Charts keep the deleted events.
+      expect((await h.pool.query('SELECT sum(events)::int AS n FROM sensor_events_15m')).rows[0].n).toBe(3);
+    } finally {
+      await h.close();
     }
   });
 });
