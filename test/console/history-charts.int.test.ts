@@ -498,3 +498,80 @@ describe('detainee timeline pages', () => {
     }
   });
 });
+
+describe('charts as CSV', () => {
+  const fetchCsv = async (path: string) => {
+    const res = await fetch(server.base + path, { headers: { cookie } });
+    return { status: res.status, headers: res.headers, text: await res.text() };
+  };
+  const day = at('2026-03-10T00:00:00Z');
+  const range = `from=${iso(day)}&to=${iso(day + 24 * HOUR)}`;
+
+  it('answers each chart as a CSV attachment at <chart>.csv and with format=csv, the same figures as the JSON, audited', async () => {
+    const volume = await fetchCsv(`/api/history/charts/volume.csv?wingId=a&bucket=1h&${range}`);
+    expect(volume.status, volume.text).toBe(200);
+    expect(volume.headers.get('content-type')).toMatch(/^text\/csv/);
+    expect(volume.headers.get('content-disposition')).toMatch(
+      /^attachment; filename="wachtpost-chart-volume-demo-[0-9-]+\.csv"$/,
+    );
+    const json = await get<{ points: { t: string; events: number; alerts: number }[] }>(
+      `/api/history/charts/volume?wingId=a&bucket=1h&${range}`,
+    );
+    const lines = volume.text.split('\r\n');
+    expect(lines[0]).toBe('bucket_start,bucket,events,alerts');
+    expect(lines.slice(1, -1)).toEqual(json.points.map((p) => `${p.t},1h,${p.events},${p.alerts}`));
+    expect(lines.at(-1)).toBe('');
+    expect(lines[1]).toBe(`${iso(day)},1h,2,0`);
+
+    // format=csv on the chart route is the same file.
+    for (const chart of ['volume', 'heatmap', 'drones', 'precision']) {
+      const q = chart === 'volume' ? `wingId=a&bucket=1h&${range}` : range;
+      const dotCsv = await fetchCsv(`/api/history/charts/${chart}.csv?${q}`);
+      const formatCsv = await fetchCsv(`/api/history/charts/${chart}?${q}&format=csv`);
+      expect(dotCsv.status, `${chart}: ${dotCsv.text}`).toBe(200);
+      expect(formatCsv.status).toBe(200);
+      expect(formatCsv.headers.get('content-disposition')).toMatch(/^attachment; /);
+      expect(formatCsv.text).toBe(dotCsv.text);
+    }
+
+    const heatmap = (await fetchCsv(`/api/history/charts/heatmap.csv?${range}`)).text.split('\r\n');
+    expect(heatmap[0]).toMatch(/^wing_id,wing_name,hour_00,.*,hour_23$/);
+    const heatJson = await get<{ wings: { wingId: string; hours: number[] }[] }>(
+      `/api/history/charts/heatmap?${range}`,
+    );
+    expect(heatmap.slice(1, -1).map((l) => l.split(',')[0])).toEqual(heatJson.wings.map((w) => w.wingId));
+    expect(heatmap[1]!.split(',').slice(2).map(Number)).toEqual(heatJson.wings[0]!.hours);
+    const drones = (await fetchCsv(`/api/history/charts/drones.csv?${range}`)).text.split('\r\n');
+    expect(drones.slice(1, -1).map((l) => l.split(',')[0])).toEqual([
+      'mon',
+      'tue',
+      'wed',
+      'thu',
+      'fri',
+      'sat',
+      'sun',
+    ]);
+    const precision = await fetchCsv(`/api/history/charts/precision.csv?${range}`);
+    expect(precision.text.split('\r\n')[0]).toBe(
+      'by,key,resolved,confirmed,false_positive,duplicate,search_ordered,auto,precision',
+    );
+
+    // The .csv route takes the chart's parameters, not format; bad input is a 400 as for the JSON.
+    expect((await fetchCsv(`/api/history/charts/volume.csv?format=json`)).status).toBe(400);
+    expect((await fetchCsv(`/api/history/charts/heatmap.csv?colour=red`)).status).toBe(400);
+    expect((await fetchCsv(`/api/history/charts/volume?format=xml`)).status).toBe(400);
+
+    const audits = await h.pool.query<{ action: string; target: string }>(
+      `SELECT action, target FROM audit_log WHERE actor = 'ana' AND action LIKE 'export-chart-%' ORDER BY id`,
+    );
+    expect(audits.rows[0]).toEqual({ action: 'export-chart-volume', target: 'demo' });
+    expect(new Set(audits.rows.map((r) => r.action))).toEqual(
+      new Set([
+        'export-chart-volume',
+        'export-chart-heatmap',
+        'export-chart-drones',
+        'export-chart-precision',
+      ]),
+    );
+  });
+});

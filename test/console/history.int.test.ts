@@ -116,6 +116,10 @@ describe('history API: access and input', () => {
     '/api/history/charts/heatmap',
     '/api/history/charts/drones',
     '/api/history/charts/precision',
+    '/api/history/charts/volume.csv',
+    '/api/history/charts/heatmap.csv',
+    '/api/history/charts/drones.csv',
+    '/api/history/charts/precision.csv',
     '/api/history/detainees/d-1/timeline',
   ];
 

@@ -66,7 +66,8 @@ describe('history in Chromium', () => {
     expect(ids.sort()).toEqual(GSM.map((e) => e.eventId).sort());
     expect(new Set(await rows.locator('td:nth-child(2)').allTextContents())).toEqual(new Set(['gsm']));
 
-    const link = page.getByRole('link', { name: 'Export CSV' });
+    // Exact: the charts' links are `Export CSV of <chart>`.
+    const link = page.getByRole('link', { name: 'Export CSV', exact: true });
     expect(await link.getAttribute('href')).toBe('/api/history/events.csv?kind=gsm');
     const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
     expect(download.suggestedFilename()).toMatch(/^wachtpost-events-.*\.csv$/);
@@ -98,6 +99,16 @@ describe('history in Chromium', () => {
     await page.getByRole('img', { name: 'Drone incursions per weekday and hour' }).waitFor();
     await page.getByRole('table', { name: 'Precision per rule' }).waitFor();
     await h.screenshot(page, 'history-analyst');
+
+    // The heatmap as CSV, from the link under it: the same counts as the chart's cells.
+    const heatCsv = page.getByRole('link', { name: 'Export CSV of events per wing and hour of day' });
+    expect(await heatCsv.getAttribute('href')).toMatch(/^\/api\/history\/charts\/heatmap\.csv\?/);
+    const [download] = await Promise.all([page.waitForEvent('download'), heatCsv.click()]);
+    expect(download.suggestedFilename()).toMatch(/^wachtpost-chart-heatmap-demo-.*\.csv$/);
+    const csv = (await readFile(await download.path(), 'utf8')).split('\r\n').filter(Boolean);
+    expect(csv[0]).toMatch(/^wing_id,wing_name,hour_00,/);
+    const csvCounts = csv.slice(1).flatMap((line) => line.split(',').slice(2).map(Number));
+    expect(csvCounts).toEqual(counts);
 
     const detaineeId = (ROSTER as { detaineeId: string }).detaineeId;
     await page.getByLabel('Detainee id', { exact: true }).fill(detaineeId);

@@ -1,4 +1,5 @@
 import type { SiteIndex } from '@wachtpost/contracts';
+import type { z } from 'zod';
 import { audit } from '../audit';
 import { decodeCursor } from '../http/cursor';
 import { HttpError, parseInput, sendJson } from '../http/respond';
@@ -26,6 +27,14 @@ import {
   volumeChart,
   wingHourHeatmap,
 } from '../history/charts';
+import {
+  dronesTable,
+  heatmapTable,
+  precisionTable,
+  volumeTable,
+  type ChartName,
+  type ChartTable,
+} from '../history/chart-csv';
 import { type CsvValue, streamCsv } from '../history/csv';
 import {
   alertWithHistory,
@@ -147,6 +156,11 @@ const alertRecord = (r: AlertRow): CsvValue[] => {
   ];
 };
 
+/** A whole answer as the one batch `streamCsv` reads. */
+async function* once<R>(rows: R[]): AsyncIterable<R[]> {
+  yield rows;
+}
+
 const stamp = () => new Date().toISOString().slice(0, 19).replaceAll(':', '').replace('T', '-');
 
 /** The site a chart is for: `siteId`, or the only site when there is one. */
@@ -265,43 +279,84 @@ export function historyRoutes(router: Router, api: ApiContext): void {
     sendJson(c.res, 200, found);
   });
 
-  router.on('GET', '/api/history/charts/volume', async (c) => {
-    await authorize(api, c, 'history:read');
-    const q = parseInput(VolumeQuery, query(c), 'query');
-    const site = siteOf(api.sites, q.siteId);
-    const range = chartRange(q);
-    const bucket = q.bucket ?? bucketFor(range);
-    if ((range.to.getTime() - range.from.getTime()) / BUCKETS[bucket] > MAX_BUCKETS) {
-      throw new HttpError(400, 'invalid query', [
-        {
-          path: 'bucket',
-          message: `${bucket} over this range is more than ${MAX_BUCKETS} points; pick a larger bucket`,
-        },
-      ]);
-    }
-    sendJson(c.res, 200, await volumeChart(api.pool, site, { ...q, bucket }, range));
-  });
+  /**
+   * A chart as JSON, or as a CSV attachment with `format=csv` or at `<path>.csv` (the same parameters; an
+   * export, so it is audited like the lists' exports).
+   */
+  const chartRoute = <Q extends { siteId?: string; format: string }, A>(
+    name: ChartName,
+    schema: z.ZodType<Q, Record<string, string>>,
+    compute: (site: SiteIndex['site'], q: Q) => Promise<A>,
+    table: (answer: A) => ChartTable,
+  ) => {
+    const answer = async (c: RequestContext, csv: boolean) => {
+      const user = await authorize(api, c, 'history:read');
+      if (csv && c.query.has('format')) {
+        throw new HttpError(400, 'invalid query', [
+          { path: 'format', message: 'the .csv route answers CSV; leave out format' },
+        ]);
+      }
+      const q = parseInput(schema, query(c), 'query');
+      const site = siteOf(api.sites, q.siteId);
+      const chart = await compute(site, q);
+      if (!csv && q.format !== 'csv') return sendJson(c.res, 200, chart);
+      const { format: _format, ...filter } = q;
+      await audit(api.pool, {
+        actor: user.username,
+        action: `export-chart-${name}`,
+        target: site.id,
+        ip: c.ip,
+        detail: { query: filter },
+      });
+      const { header, records } = table(chart);
+      await streamCsv(
+        c.res,
+        `wachtpost-chart-${name}-${site.id}-${stamp()}.csv`,
+        header,
+        once(records),
+        (r) => r,
+      );
+    };
+    router.on('GET', `/api/history/charts/${name}`, (c) => answer(c, false));
+    router.on('GET', `/api/history/charts/${name}.csv`, (c) => answer(c, true));
+  };
 
-  router.on('GET', '/api/history/charts/heatmap', async (c) => {
-    await authorize(api, c, 'history:read');
-    const q = parseInput(HeatmapQuery, query(c), 'query');
-    const site = siteOf(api.sites, q.siteId);
-    sendJson(c.res, 200, await wingHourHeatmap(api.pool, site, q, chartRange(q)));
-  });
-
-  router.on('GET', '/api/history/charts/drones', async (c) => {
-    await authorize(api, c, 'history:read');
-    const q = parseInput(ChartQuery, query(c), 'query');
-    const site = siteOf(api.sites, q.siteId);
-    sendJson(c.res, 200, await droneWeekdayHour(api.pool, site, q, chartRange(q)));
-  });
-
-  router.on('GET', '/api/history/charts/precision', async (c) => {
-    await authorize(api, c, 'history:read');
-    const q = parseInput(ChartQuery, query(c), 'query');
-    const site = siteOf(api.sites, q.siteId);
-    sendJson(c.res, 200, await precision(api.pool, site, q, chartRange(q)));
-  });
+  chartRoute(
+    'volume',
+    VolumeQuery,
+    async (site, q) => {
+      const range = chartRange(q);
+      const bucket = q.bucket ?? bucketFor(range);
+      if ((range.to.getTime() - range.from.getTime()) / BUCKETS[bucket] > MAX_BUCKETS) {
+        throw new HttpError(400, 'invalid query', [
+          {
+            path: 'bucket',
+            message: `${bucket} over this range is more than ${MAX_BUCKETS} points; pick a larger bucket`,
+          },
+        ]);
+      }
+      return volumeChart(api.pool, site, { ...q, bucket }, range);
+    },
+    volumeTable,
+  );
+  chartRoute(
+    'heatmap',
+    HeatmapQuery,
+    (site, q) => wingHourHeatmap(api.pool, site, q, chartRange(q)),
+    heatmapTable,
+  );
+  chartRoute(
+    'drones',
+    ChartQuery,
+    (site, q) => droneWeekdayHour(api.pool, site, q, chartRange(q)),
+    dronesTable,
+  );
+  chartRoute(
+    'precision',
+    ChartQuery,
+    (site, q) => precision(api.pool, site, q, chartRange(q)),
+    precisionTable,
+  );
 
   router.on('GET', '/api/history/detainees/:id/timeline', async (c) => {
     const user = await authorize(api, c, 'history:read');

@@ -103,7 +103,8 @@ export const BUCKETS = {
 } as const;
 export type BucketName = keyof typeof BUCKETS;
 
-const chartBase = { ...range, siteId: Token.optional(), exercise: Exercise };
+// `format=csv` answers the chart as a CSV attachment, as the `.csv` routes do.
+const chartBase = { ...range, siteId: Token.optional(), exercise: Exercise, ...format };
 
 export const VolumeQuery = z
   .strictObject({

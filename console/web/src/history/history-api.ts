@@ -101,6 +101,13 @@ export function chartPath(chart: ChartName, f: HistoryFilters): string {
   return withQuery(`/api/history/charts/${chart}`, p.toString());
 }
 
+/** A chart's CSV export with the chart's own filters: a plain same-origin link, as the lists' export. */
+export function chartCsvHref(chart: ChartName, f: HistoryFilters): string {
+  const p = base(f);
+  put(p, f, CHART_FILTERS[chart]);
+  return withQuery(`/api/history/charts/${chart}.csv`, p.toString());
+}
+
 export function timelinePath(
   detaineeId: string,
   opts: { exercise?: boolean; cursor?: string; limit?: number } = {},

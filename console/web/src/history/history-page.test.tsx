@@ -189,6 +189,36 @@ describe('HistoryPage', () => {
     expect(within(perRule).getByText('75%')).toBeTruthy();
   });
 
+  test('puts an Export CSV link under each chart, with the chart filters (the site chosen for the charts)', async () => {
+    const user = userEvent.setup();
+    historyServer();
+    render(<HistoryPage />);
+    await screen.findByRole('table', { name: 'Precision per rule' });
+    const links = () => screen.getAllByTestId('chart-csv');
+    await waitFor(() => expect(links()).toHaveLength(4));
+    expect(links().map((l) => [l.dataset.chart, l.getAttribute('href'), l.hasAttribute('download')])).toEqual(
+      [
+        ['volume', '/api/history/charts/volume.csv?siteId=demo', true],
+        ['heatmap', '/api/history/charts/heatmap.csv?siteId=demo', true],
+        ['drones', '/api/history/charts/drones.csv?siteId=demo', true],
+        ['precision', '/api/history/charts/precision.csv?siteId=demo', true],
+      ],
+    );
+    // Each says which chart it exports; the list's own `Export CSV` stays the only link of that exact name.
+    expect(screen.getByRole('link', { name: 'Export CSV of events per wing and hour of day' })).toBe(
+      links()[1],
+    );
+    expect(screen.getAllByRole('link', { name: 'Export CSV' })).toHaveLength(1);
+
+    await user.selectOptions(screen.getByLabelText('Kind'), 'gsm');
+    await user.click(screen.getByRole('button', { name: 'Apply filters' }));
+    await waitFor(() =>
+      expect(links()[0]!.getAttribute('href')).toBe('/api/history/charts/volume.csv?siteId=demo&kind=gsm'),
+    );
+    expect(links()[1]!.getAttribute('href')).toBe('/api/history/charts/heatmap.csv?siteId=demo&kind=gsm');
+    expect(links()[2]!.getAttribute('href')).toBe('/api/history/charts/drones.csv?siteId=demo');
+  });
+
   test('the detainee form opens the timeline', async () => {
     historyServer();
     const user = userEvent.setup();

@@ -1,10 +1,20 @@
-import { useCallback, useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import {
+  useCallback,
+  useEffect,
+  useId,
+  useMemo,
+  useRef,
+  useState,
+  type FormEvent,
+  type ReactNode,
+} from 'react';
 import { api, ApiError } from '../api';
 import { ErrorMessage } from '../components/error-message';
 import { navigate } from '../router';
 import type { SiteModel } from '../types';
 import { DroneGrid, Precision, VolumeBars, WingHeatmap } from './history-charts';
 import {
+  chartCsvHref,
   csvHref,
   detaineeHref,
   EMPTY_FILTERS,
@@ -13,6 +23,7 @@ import {
   LIST_FILTERS,
   LIST_NAMES,
   SEVERITIES,
+  type ChartName,
   type DroneChart,
   type Heatmap,
   type HistoryFilters,
@@ -90,6 +101,26 @@ interface Charts {
 }
 
 /**
+ * A chart's `Export CSV` link, under the chart: the same figures as a CSV attachment (the server's
+ * `/api/history/charts/<chart>.csv`). The hidden words name the chart, so each link says which one it exports.
+ */
+function ChartCsv({ chart, filters, what }: { chart: ChartName; filters: HistoryFilters; what: string }) {
+  return (
+    <p className="hist-chart-export">
+      <a
+        className="hist-export"
+        href={chartCsvHref(chart, filters)}
+        download
+        data-testid="chart-csv"
+        data-chart={chart}
+      >
+        Export CSV<span className="hist-visually-hidden"> of {what}</span>
+      </a>
+    </p>
+  );
+}
+
+/**
  * The analysts' history: filters, the archive of events, alerts or searches with `Load more` following the
  * server's keyset cursor, a CSV export of the same view, the charts, and the way to a detainee's timeline.
  */
@@ -141,6 +172,7 @@ export function HistoryPage({ pageSize = 100 }: { pageSize?: number }) {
 
   // Charts need a site when several are configured: the chosen one, else the first.
   const chartSite = applied.siteId || sites[0]?.id || '';
+  const chartFilters = useMemo(() => ({ ...applied, siteId: chartSite }), [applied, chartSite]);
   useEffect(() => {
     if (!chartSite) return;
     const f = { ...applied, siteId: chartSite };
@@ -374,10 +406,30 @@ export function HistoryPage({ pageSize = 100 }: { pageSize?: number }) {
         {charts.errors.map((e) => (
           <ErrorMessage key={e.chart} error={e.error} prefix={`Chart ${e.chart}`} />
         ))}
-        {charts.volume && <VolumeBars chart={charts.volume} />}
-        {charts.heatmap && <WingHeatmap chart={charts.heatmap} />}
-        {charts.drones && <DroneGrid chart={charts.drones} />}
-        {charts.precision && <Precision chart={charts.precision} />}
+        {charts.volume && (
+          <>
+            <VolumeBars chart={charts.volume} />
+            <ChartCsv chart="volume" filters={chartFilters} what="events and alerts per bucket" />
+          </>
+        )}
+        {charts.heatmap && (
+          <>
+            <WingHeatmap chart={charts.heatmap} />
+            <ChartCsv chart="heatmap" filters={chartFilters} what="events per wing and hour of day" />
+          </>
+        )}
+        {charts.drones && (
+          <>
+            <DroneGrid chart={charts.drones} />
+            <ChartCsv chart="drones" filters={chartFilters} what="drone incursions per weekday and hour" />
+          </>
+        )}
+        {charts.precision && (
+          <>
+            <Precision chart={charts.precision} />
+            <ChartCsv chart="precision" filters={chartFilters} what="precision per rule and per sensor" />
+          </>
+        )}
       </section>
     </section>
   );
