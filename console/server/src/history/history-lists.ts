@@ -29,109 +29,20 @@ export interface AlertRow extends Keyed {
 /** `exercise` as SQL: include shows both, only shows exercise rows, false hides them. */
 const exerciseOnly = (e: Exercise): boolean | null => (e === 'include' ? null : e === 'only');
 
-// The filters of each list are fixed SQL with parameters: a filter not given is NULL and drops out when the
-// statement is planned (node-postgres sends unnamed statements, planned with their values).
-const EVENTS = `
-SELECT event_id AS id, to_json(observed_at)#>>'{}' AS sort_time, body, site_id, kind, sensor_id, wing_id, zone_id,
-       exercise, seq
-FROM sensor_events
-WHERE ($1::text IS NULL OR site_id = $1)
-  AND ($2::text IS NULL OR wing_id = $2)
-  AND ($3::text IS NULL OR zone_id = $3 OR (kind = 'search' AND body->'cellIds' ? $3))
-  AND ($4::text[] IS NULL OR kind = ANY($4))
-  AND ($5::text IS NULL OR sensor_id = $5)
-  AND ($6::text IS NULL
-       OR (kind = 'roster' AND body->>'detaineeId' = $6)
-       OR (kind = 'search' AND (body->'occupants' ? $6
-                                OR body->'findings' @> jsonb_build_array(jsonb_build_object('attributedTo', $6::text)))))
-  AND ($7::timestamptz IS NULL OR observed_at >= $7)
-  AND ($8::timestamptz IS NULL OR observed_at < $8)
-  AND ($9::boolean IS NULL OR exercise = $9)
-  AND ($10::timestamptz IS NULL OR (observed_at, event_id) < ($10, $11))
-ORDER BY observed_at DESC, event_id DESC
-LIMIT $12`;
+/** One filter of a list: its SQL condition on the placeholder it is given (`$n`), and its value from the query. */
+interface Filter<Q> {
+  sql: (p: string) => string;
+  value: (q: Q) => unknown;
+}
 
-const eventParams = (q: EventFilter, after: After, limit: number) => [
-  q.siteId ?? null,
-  q.wingId ?? null,
-  q.cellId ?? null,
-  q.kind ?? null,
-  q.sensorId ?? null,
-  q.detaineeId ?? null,
-  q.from ?? null,
-  q.to ?? null,
-  exerciseOnly(q.exercise),
-  after?.time ?? null,
-  after?.id ?? null,
-  limit,
-];
-
-// Searches are events of kind search; their own partial index (site, time) keeps them quick among millions.
-const SEARCHES = `
-SELECT event_id AS id, to_json(observed_at)#>>'{}' AS sort_time, body, site_id, kind, sensor_id, wing_id, zone_id,
-       exercise, seq
-FROM sensor_events
-WHERE kind = 'search'
-  AND ($1::text IS NULL OR site_id = $1)
-  AND ($2::text IS NULL OR wing_id = $2)
-  AND ($3::text IS NULL OR body->'cellIds' ? $3)
-  AND ($4::text IS NULL OR body->'occupants' ? $4
-       OR body->'findings' @> jsonb_build_array(jsonb_build_object('attributedTo', $4::text)))
-  AND ($5::boolean IS NULL OR (jsonb_array_length(body->'findings') > 0) = $5)
-  AND ($6::timestamptz IS NULL OR observed_at >= $6)
-  AND ($7::timestamptz IS NULL OR observed_at < $7)
-  AND ($8::boolean IS NULL OR exercise = $8)
-  AND ($9::timestamptz IS NULL OR (observed_at, event_id) < ($9, $10))
-ORDER BY observed_at DESC, event_id DESC
-LIMIT $11`;
-
-const searchParams = (q: SearchFilter, after: After, limit: number) => [
-  q.siteId ?? null,
-  q.wingId ?? null,
-  q.cellId ?? null,
-  q.detaineeId ?? null,
-  q.found ?? null,
-  q.from ?? null,
-  q.to ?? null,
-  exerciseOnly(q.exercise),
-  after?.time ?? null,
-  after?.id ?? null,
-  limit,
-];
-
-// Alerts by the time they were raised (openedAt): an analyst's archive, not the board's "latest change" order.
-const ALERTS = `
-SELECT alert_id AS id, to_json(opened_at)#>>'{}' AS sort_time, body
-FROM alerts
-WHERE ($1::text IS NULL OR site_id = $1)
-  AND ($2::text IS NULL OR wing_id = $2)
-  AND ($3::text IS NULL OR body->'cellIds' ? $3)
-  AND ($4::text[] IS NULL OR rule = ANY($4))
-  AND ($5::text[] IS NULL OR severity = ANY($5))
-  AND ($6::text[] IS NULL OR status = ANY($6))
-  AND ($7::text IS NULL OR body->'detaineeIds' ? $7)
-  AND ($8::timestamptz IS NULL OR opened_at >= $8)
-  AND ($9::timestamptz IS NULL OR opened_at < $9)
-  AND ($10::boolean IS NULL OR exercise = $10)
-  AND ($11::timestamptz IS NULL OR (opened_at, alert_id) < ($11, $12))
-ORDER BY opened_at DESC, alert_id DESC
-LIMIT $13`;
-
-const alertParams = (q: AlertFilter, after: After, limit: number) => [
-  q.siteId ?? null,
-  q.wingId ?? null,
-  q.cellId ?? null,
-  q.rule ?? null,
-  q.severity ?? null,
-  q.status ?? null,
-  q.detaineeId ?? null,
-  q.from ?? null,
-  q.to ?? null,
-  exerciseOnly(q.exercise),
-  after?.time ?? null,
-  after?.id ?? null,
-  limit,
-];
+/** What every list filters on besides its own filters. */
+interface CommonFilter {
+  siteId?: string;
+  wingId?: string;
+  from?: string;
+  to?: string;
+  exercise: Exercise;
+}
 
 interface ListKind<Q, R extends Keyed> {
   sql: string;
@@ -139,11 +50,104 @@ interface ListKind<Q, R extends Keyed> {
   _row?: R;
 }
 
-export const LISTS = {
-  events: { sql: EVENTS, params: eventParams } as ListKind<EventFilter, EventRow>,
-  searches: { sql: SEARCHES, params: searchParams } as ListKind<SearchFilter, EventRow>,
-  alerts: { sql: ALERTS, params: alertParams } as ListKind<AlertFilter, AlertRow>,
-};
+/**
+ * A list's statement and its parameters: the list's columns and filters, then what every list shares, numbered
+ * after them: site and wing, the time range, exercise data, the keyset cursor, newest first, the page size.
+ * Every filter is fixed SQL with a parameter: one not given is NULL and drops out when the statement is planned
+ * (node-postgres sends unnamed statements, planned with their values).
+ */
+function keysetList<Q extends CommonFilter, R extends Keyed>(spec: {
+  /** The columns (`id`, `sort_time`, ...), FROM, and a condition every row of the list meets. */
+  select: string;
+  /** The list's time and id columns: its order, its range and its cursor. */
+  time: string;
+  id: string;
+  filters: Filter<Q>[];
+}): ListKind<Q, R> {
+  const { time, id } = spec;
+  const filters: Filter<Q>[] = [
+    { sql: (p) => `(${p}::text IS NULL OR site_id = ${p})`, value: (q) => q.siteId ?? null },
+    { sql: (p) => `(${p}::text IS NULL OR wing_id = ${p})`, value: (q) => q.wingId ?? null },
+    ...spec.filters,
+    { sql: (p) => `(${p}::timestamptz IS NULL OR ${time} >= ${p})`, value: (q) => q.from ?? null },
+    { sql: (p) => `(${p}::timestamptz IS NULL OR ${time} < ${p})`, value: (q) => q.to ?? null },
+    { sql: (p) => `(${p}::boolean IS NULL OR exercise = ${p})`, value: (q) => exerciseOnly(q.exercise) },
+  ];
+  const n = filters.length;
+  const sql = `${spec.select}
+  AND ${filters.map((f, i) => f.sql(`$${i + 1}`)).join('\n  AND ')}
+  AND ($${n + 1}::timestamptz IS NULL OR (${time}, ${id}) < ($${n + 1}, $${n + 2}))
+ORDER BY ${time} DESC, ${id} DESC
+LIMIT $${n + 3}`;
+  return {
+    sql,
+    params: (q, after, limit) => [
+      ...filters.map((f) => f.value(q)),
+      after?.time ?? null,
+      after?.id ?? null,
+      limit,
+    ],
+  };
+}
+
+const EVENT_COLUMNS = `event_id AS id, to_json(observed_at)#>>'{}' AS sort_time, body, site_id, kind, sensor_id,
+       wing_id, zone_id, exercise, seq`;
+
+const events = keysetList<EventFilter, EventRow>({
+  select: `SELECT ${EVENT_COLUMNS}\nFROM sensor_events\nWHERE TRUE`,
+  time: 'observed_at',
+  id: 'event_id',
+  filters: [
+    {
+      sql: (p) => `(${p}::text IS NULL OR zone_id = ${p} OR (kind = 'search' AND body->'cellIds' ? ${p}))`,
+      value: (q) => q.cellId ?? null,
+    },
+    { sql: (p) => `(${p}::text[] IS NULL OR kind = ANY(${p}))`, value: (q) => q.kind ?? null },
+    { sql: (p) => `(${p}::text IS NULL OR sensor_id = ${p})`, value: (q) => q.sensorId ?? null },
+    {
+      sql: (p) => `(${p}::text IS NULL
+       OR (kind = 'roster' AND body->>'detaineeId' = ${p})
+       OR (kind = 'search' AND (body->'occupants' ? ${p}
+                                OR body->'findings' @> jsonb_build_array(jsonb_build_object('attributedTo', ${p}::text)))))`,
+      value: (q) => q.detaineeId ?? null,
+    },
+  ],
+});
+
+// Searches are events of kind search; their own partial index (site, time) keeps them quick among millions.
+const searches = keysetList<SearchFilter, EventRow>({
+  select: `SELECT ${EVENT_COLUMNS}\nFROM sensor_events\nWHERE kind = 'search'`,
+  time: 'observed_at',
+  id: 'event_id',
+  filters: [
+    { sql: (p) => `(${p}::text IS NULL OR body->'cellIds' ? ${p})`, value: (q) => q.cellId ?? null },
+    {
+      sql: (p) => `(${p}::text IS NULL OR body->'occupants' ? ${p}
+       OR body->'findings' @> jsonb_build_array(jsonb_build_object('attributedTo', ${p}::text)))`,
+      value: (q) => q.detaineeId ?? null,
+    },
+    {
+      sql: (p) => `(${p}::boolean IS NULL OR (jsonb_array_length(body->'findings') > 0) = ${p})`,
+      value: (q) => q.found ?? null,
+    },
+  ],
+});
+
+// Alerts by the time they were raised (openedAt): an analyst's archive, not the board's "latest change" order.
+const alerts = keysetList<AlertFilter, AlertRow>({
+  select: `SELECT alert_id AS id, to_json(opened_at)#>>'{}' AS sort_time, body\nFROM alerts\nWHERE TRUE`,
+  time: 'opened_at',
+  id: 'alert_id',
+  filters: [
+    { sql: (p) => `(${p}::text IS NULL OR body->'cellIds' ? ${p})`, value: (q) => q.cellId ?? null },
+    { sql: (p) => `(${p}::text[] IS NULL OR rule = ANY(${p}))`, value: (q) => q.rule ?? null },
+    { sql: (p) => `(${p}::text[] IS NULL OR severity = ANY(${p}))`, value: (q) => q.severity ?? null },
+    { sql: (p) => `(${p}::text[] IS NULL OR status = ANY(${p}))`, value: (q) => q.status ?? null },
+    { sql: (p) => `(${p}::text IS NULL OR body->'detaineeIds' ? ${p})`, value: (q) => q.detaineeId ?? null },
+  ],
+});
+
+export const LISTS = { events, searches, alerts };
 
 /** One keyset page: `limit + 1` rows fetched, the extra one only says that more follow. */
 export async function listPage<Q, R extends Keyed>(
