@@ -103,6 +103,8 @@ export function instantKey(at: string): string {
   return `${new Date(ms).toISOString().slice(0, 23)}${micros}Z`;
 }
 
+type Key = { time: string; id: string };
+
 /**
  * An item's place on the timeline: its time, then its type and id (unique: event ids, alert ids, and one GSM
  * item per cell and hour). The page cursor is this key of a page's last item.
@@ -112,7 +114,6 @@ export function timelineKey(item: TimelineItem): Key {
   return { time: instantKey(item.at), id: `${item.type}:${id}` };
 }
 
-type Key = { time: string; id: string };
 const text = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 /** Keys in timeline order (by code unit, as the cursor compares them). */
 const compareKeys = (a: Key, b: Key) => text(a.time, b.time) || text(a.id, b.id);
