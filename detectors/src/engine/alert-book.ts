@@ -3,6 +3,7 @@ import { AUTO_RESOLVING_RULES, type RuleId } from '../rules/rule-ids';
 import { alertIdFor } from './alert-ids';
 import { ddel, dget, dset, type Dict } from './dict';
 import { mergeEvidence, type Evidence } from './evidence';
+import type { CustodyChange } from './custody';
 import { MINUTE, SECOND, toIso, type EpochMs } from './time';
 
 /** Lifecycle parameters shared by all rules. */
@@ -134,7 +135,7 @@ export interface BookContext {
   siteId: string;
   exercise: boolean;
   lifecycle: LifecycleParams;
-  detaineesIn(cellId: string, t: EpochMs): string[];
+  detaineesIn(cellId: string, t: EpochMs): readonly string[];
   out: AlertChange[];
 }
 
@@ -247,7 +248,7 @@ function open(bc: BookContext, d: AlertDraft): void {
     ev,
     refs,
     named,
-    fits: sortedUnique(d.fits ?? []),
+    fits: withRecent([], d.fits),
     summaryBase: d.summary,
     incomplete: sortedUnique(d.incomplete ?? []),
     emittedAt: d.at,
@@ -315,10 +316,10 @@ function absorb(bc: BookContext, rec: AlertRecord, d: AlertDraft): boolean {
   }
   a.cellIds = sortedUnion(a.cellIds, d.cellIds);
   a.sensorIds = sortedUnion(a.sensorIds, d.sensorIds);
-  rec.fits = sortedUnion(rec.fits, d.fits);
+  rec.fits = withRecent(rec.fits, d.fits);
   rec.incomplete = sortedUnion(rec.incomplete, d.incomplete);
   rec.named = sortedUnion(rec.named, d.detaineeIds);
-  if (d.custody) addRefs(rec, d.custody);
+  const fresh = d.custody ? addRefs(rec, d.custody) : NO_NEW_REFS;
   // Title, summary and wing follow the latest evidence (a drone alert follows its track), whatever the
   // order the drafts came in; ties on time are broken by event id.
   const latest = latestOf(d);
@@ -328,7 +329,14 @@ function absorb(bc: BookContext, rec: AlertRecord, d: AlertDraft): boolean {
     rec.summaryBase = d.summary;
     if (d.wingId !== undefined) a.wingId = d.wingId;
   }
-  if (d.custody || d.detaineeIds) a.detaineeIds = detaineesOf(bc, rec);
+  // The detainees so far are those of the record's refs (recorrelate keeps them so when the roster changes),
+  // so only new refs need asking about; a trim of old refs needs them all asked again.
+  if (fresh.trimmed) a.detaineeIds = detaineesOf(bc, rec);
+  else if (fresh.added.length > 0 || d.detaineeIds)
+    a.detaineeIds = sortedUnion(a.detaineeIds, [
+      ...(d.detaineeIds ?? []),
+      ...fresh.added.flatMap(([cellId, t]) => bc.detaineesIn(cellId, t)),
+    ]);
   a.summary = composeSummary(rec);
   return (
     counted > 0 ||
@@ -348,11 +356,33 @@ function latestOf(d: AlertDraft): Evidence {
   return d.evidence.reduce<Evidence>((a, e) => (evidenceBefore(a, e) ? e : a), d.evidence[0] ?? [d.at, '']);
 }
 
-function addRefs(rec: AlertRecord, refs: readonly CustodyRef[]): void {
+/**
+ * Tokens a late event may match, newest last, at most MAX_FITS: an incident that fuses drone tracks for hours
+ * would otherwise carry every track it ever saw, and a late event only ever fits a recent one.
+ */
+const MAX_FITS = 256;
+function withRecent(fits: readonly string[], added: readonly string[] = []): string[] {
+  const fresh = added.filter((token, i) => !fits.includes(token) && added.indexOf(token) === i);
+  if (fresh.length === 0) return fits as string[];
+  return [...fits, ...fresh].slice(-MAX_FITS);
+}
+
+const NO_NEW_REFS = { added: [], trimmed: false } as const;
+
+/** Adds the refs the record lacks; says which were new and whether the oldest had to go to keep MAX_REFS. */
+function addRefs(
+  rec: AlertRecord,
+  refs: readonly CustodyRef[],
+): { added: readonly CustodyRef[]; trimmed: boolean } {
+  const added: CustodyRef[] = [];
   for (const ref of refs) {
-    if (!rec.refs.some((r) => r[0] === ref[0] && r[1] === ref[1])) rec.refs.push(ref);
+    if (rec.refs.some((r) => r[0] === ref[0] && r[1] === ref[1])) continue;
+    rec.refs.push(ref);
+    added.push(ref);
   }
-  if (rec.refs.length > MAX_REFS) rec.refs.splice(0, rec.refs.length - MAX_REFS);
+  const trimmed = rec.refs.length > MAX_REFS;
+  if (trimmed) rec.refs.splice(0, rec.refs.length - MAX_REFS);
+  return { added, trimmed };
 }
 
 function detaineesOf(bc: BookContext, rec: AlertRecord): string[] {
@@ -516,9 +546,10 @@ export function activeRecords(bc: BookContext): AlertRecord[] {
 }
 
 /** Re-derives the detainees of open alerts on the given cells after the roster changed. */
-export function recorrelate(bc: BookContext, cellIds: readonly string[], at: EpochMs): void {
+export function recorrelate(bc: BookContext, change: CustodyChange, at: EpochMs): void {
+  const { cells, from, to } = change;
   for (const rec of activeRecords(bc)) {
-    if (!rec.refs.some(([cellId]) => cellIds.includes(cellId))) continue;
+    if (!rec.refs.some(([cellId, t]) => t >= from && t < to && cells.includes(cellId))) continue;
     const detaineeIds = detaineesOf(bc, rec);
     if (sameList(detaineeIds, rec.alert.detaineeIds)) continue;
     rec.alert.detaineeIds = detaineeIds;

@@ -16,13 +16,27 @@ describe('custody', () => {
         roster('r3', '2026-06-06T08:00:00.000Z', 'D1', 'move', 'a-03', '2026-06-03T08:00:00.000Z'),
       ),
       // Only a-03 (now holding from the 3rd) and a-01 (losing the 3rd to the 5th) change; a-02 does not.
-    ).toEqual(['a-03', 'a-01']);
+    ).toEqual({
+      cells: ['a-03', 'a-01'],
+      from: t('2026-06-03T08:00:00.000Z'),
+      to: t('2026-06-05T08:00:00.000Z'),
+    });
     expect(cellAt(c, 'D1', t('2026-06-02T00:00:00.000Z'))).toBe('a-01');
     expect(cellAt(c, 'D1', t('2026-06-04T00:00:00.000Z'))).toBe('a-03');
     expect(cellAt(c, 'D1', t('2026-06-05T08:00:00.000Z'))).toBe('a-02');
     expect(cellAt(c, 'D1', t('2026-05-01T00:00:00.000Z'))).toBeNull();
     expect(detaineesIn(c, 'a-03', t('2026-06-04T00:00:00.000Z'))).toEqual(['D1']);
     expect(detaineesIn(c, 'a-01', t('2026-06-04T00:00:00.000Z'))).toEqual([]);
+  });
+
+  it('a move effective after everything known changes only the time from it on', () => {
+    const c = emptyCustody();
+    applyRoster(c, roster('r1', '2026-06-01T08:00:00.000Z', 'D1', 'admit', 'a-01'));
+    expect(applyRoster(c, roster('r2', '2026-06-05T08:00:00.000Z', 'D1', 'move', 'a-02'))).toEqual({
+      cells: ['a-02', 'a-01'],
+      from: t('2026-06-05T08:00:00.000Z'),
+      to: Number.POSITIVE_INFINITY,
+    });
   });
 
   it('a later record for the same effective time wins; release empties; duplicates are ignored', () => {

@@ -30,13 +30,21 @@ function entryBefore(a: CustodyEntry, b: CustodyEntry): boolean {
   return a[4] < b[4];
 }
 
+/** Where and when a roster event changed who was in a cell: `cells` during effective times [from, to). */
+export interface CustodyChange {
+  cells: string[];
+  from: EpochMs;
+  to: EpochMs;
+}
+
 /**
- * Adds a roster event to the detainee's timeline and returns the cells whose occupancy changed, or null for
- * a duplicate. An entry only changes where the detainee was from its time to the next entry's: there the
- * cell of the entry before it gives way to its own. So at most two cells, however long the timeline (a
- * roster flood once re-derived every alert on every cell the detainee had ever been in).
+ * Adds a roster event to the detainee's timeline and returns what changed, or null for a duplicate. An entry
+ * only changes where the detainee was from its time to the next entry's: there the cell of the entry before
+ * it gives way to its own. So at most two cells and one span, however long the timeline; a move effective
+ * now changes no past instant, so alerts on evidence from before it keep their detainees untouched (a roster
+ * flood once re-derived every alert on every cell the detainee had ever been in).
  */
-export function applyRoster(custody: CustodyState, ev: RosterEvent): string[] | null {
+export function applyRoster(custody: CustodyState, ev: RosterEvent): CustodyChange | null {
   const entry: CustodyEntry = [
     toMs(ev.effectiveAt),
     ev.action === 'release' ? null : (ev.cellId ?? null),
@@ -54,7 +62,14 @@ export function applyRoster(custody: CustodyState, ev: RosterEvent): string[] | 
     if (!residents.includes(ev.detaineeId)) residents.push(ev.detaineeId);
   }
   const before = i > 0 ? timeline[i - 1]![1] : null;
-  return [...new Set([entry[1], before])].filter((c): c is string => c !== null);
+  const next = timeline[i + 1];
+  const change: CustodyChange = {
+    cells: [...new Set([entry[1], before])].filter((c): c is string => c !== null),
+    from: entry[0],
+    to: next ? next[0] : Number.POSITIVE_INFINITY,
+  };
+  forgetAnswers(custody, change);
+  return change;
 }
 
 /** The detainee's cell at `t` as the roster now knows it, or null. */
@@ -72,8 +87,36 @@ export function cellAt(custody: CustodyState, detaineeId: string, t: EpochMs): s
   return lo > 0 ? timeline[lo - 1]![1] : null;
 }
 
-export function detaineesIn(custody: CustodyState, cellId: string, t: EpochMs): string[] {
-  return (dget(custody.cells, cellId) ?? []).filter((d) => cellAt(custody, d, t) === cellId).sort();
+/**
+ * Answers already worked out, per custody state, cell and instant. Derived, never stored: a restored state
+ * starts without. Alerts ask again about the same evidence instants whenever they change, and each answer
+ * walks every detainee who was ever in the cell, so under roster churn this is the engine's hottest spot.
+ */
+const answers = new WeakMap<CustodyState, Map<string, Map<EpochMs, readonly string[]>>>();
+const MAX_ANSWERS_PER_CELL = 512;
+
+/** Forgets the answers a change makes wrong: those for its cells at instants in its span. */
+function forgetAnswers(custody: CustodyState, change: CustodyChange): void {
+  const byCell = answers.get(custody);
+  if (!byCell) return;
+  for (const cellId of change.cells) {
+    const byTime = byCell.get(cellId);
+    if (!byTime) continue;
+    for (const t of byTime.keys()) if (t >= change.from && t < change.to) byTime.delete(t);
+  }
+}
+
+export function detaineesIn(custody: CustodyState, cellId: string, t: EpochMs): readonly string[] {
+  let byCell = answers.get(custody);
+  if (!byCell) answers.set(custody, (byCell = new Map()));
+  let byTime = byCell.get(cellId);
+  if (!byTime) byCell.set(cellId, (byTime = new Map()));
+  const known = byTime.get(t);
+  if (known) return known;
+  const found = (dget(custody.cells, cellId) ?? []).filter((d) => cellAt(custody, d, t) === cellId).sort();
+  if (byTime.size >= MAX_ANSWERS_PER_CELL) byTime.delete(byTime.keys().next().value!);
+  byTime.set(t, found);
+  return found;
 }
 
 /** Drops history before `before`, keeping for each detainee the entry that still holds at `before`. */
@@ -95,4 +138,5 @@ export function pruneCustody(custody: CustodyState, before: EpochMs): void {
     }
   }
   custody.cells = cells;
+  answers.delete(custody);
 }

@@ -98,6 +98,6 @@ export function handleSearch(ctx: RuleContext, ev: SearchEvent): void {
 /** Roster events change custody as of their effective time; open alerts re-derive their detainees. */
 export function handleRoster(ctx: RuleContext, ev: RosterEvent, now: EpochMs): void {
   phoneFollows.onRoster(ctx, ev, now);
-  const cells = applyRoster(ctx.lane.custody, ev);
-  if (cells) recorrelate(ctx.bc, cells, Math.max(now, toMs(ev.observedAt)));
+  const change = applyRoster(ctx.lane.custody, ev);
+  if (change) recorrelate(ctx.bc, change, Math.max(now, toMs(ev.observedAt)));
 }
