@@ -159,6 +159,8 @@ export async function startConsoleHarness(): Promise<ConsoleHarness> {
     LOG_LEVEL: 'error',
     LOG_PRETTY: 'false',
     WACHTPOST_ADMIN_PASSWORD: PASSWORD,
+    // Tests seed fixed 2026 dates: the plain-PostgreSQL retention job must not age them out as years pass.
+    HISTORY_RETENTION_DAYS: '36500',
   };
   const config = loadConfig(baseEnv);
   await migrate(db.url, quietLog);

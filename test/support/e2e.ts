@@ -143,6 +143,8 @@ export async function startE2eHarness(): Promise<E2eHarness> {
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'error',
     LOG_PRETTY: 'false',
     WACHTPOST_ADMIN_PASSWORD: PASSWORD,
+    // Tests seed fixed 2026 dates: the plain-PostgreSQL retention job must not age them out as years pass.
+    HISTORY_RETENTION_DAYS: '36500',
   };
   const consoleConfig = () => loadConfig({ ...env, PORT: String(port) });
   const pipelineConfig = () => loadConfig({ ...env, PORT: '0' });
