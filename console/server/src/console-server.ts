@@ -8,6 +8,7 @@ import { startHistoryRetention } from './history/retention';
 import type { ApiContext } from './api/context';
 import { sessionRoutes } from './api/session-routes';
 import { simulatorRoutes } from './api/simulator-routes';
+import { siteRoutes } from './api/site-routes';
 import { userRoutes } from './api/user-routes';
 import { bootstrapAdmin } from './auth/bootstrap-admin';
 import { LoginRateLimit } from './auth/rate-limit';
@@ -83,6 +84,7 @@ export async function startConsoleServer(
   alertRoutes(router, api);
   const simulator = simulatorRoutes(router, api, nc);
   historyRoutes(router, api);
+  siteRoutes(router, api);
   // TimescaleDB drops old chunks by policy (applied in historyRoutes); on plain PostgreSQL this job deletes them.
   const retention = startHistoryRetention({
     pool,

@@ -16,6 +16,8 @@ const CAPABILITIES = {
   'history:read': ['analyst', 'admin'],
   'simulator:control': ['tester', 'admin'],
   'users:manage': ['admin'],
+  // Check a site model file against the contract and the loaded models (changing them needs a restart).
+  'sites:manage': ['admin'],
   'audit:read': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 

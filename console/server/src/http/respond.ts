@@ -61,20 +61,21 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown, what:
   return parsed.data;
 }
 
-const MAX_BODY_BYTES = 64 * 1024;
+export const MAX_BODY_BYTES = 64 * 1024;
 
 /**
  * Reads a JSON body. Only `application/json` is accepted: a cross-site HTML form cannot send it without a CORS
  * preflight, which this server never grants, so the content type doubles as CSRF protection beside SameSite.
+ * `maxBytes` raises the 64 KiB limit for the one route that takes whole files (site model validation).
  */
-export async function readJson(req: IncomingMessage): Promise<unknown> {
+export async function readJson(req: IncomingMessage, maxBytes = MAX_BODY_BYTES): Promise<unknown> {
   const type = req.headers['content-type'] ?? '';
   if (!/^application\/json\b/i.test(type)) throw new HttpError(415, 'the body must be application/json');
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > MAX_BODY_BYTES) throw new HttpError(413, `the body is larger than ${MAX_BODY_BYTES} bytes`);
+    if (size > maxBytes) throw new HttpError(413, `the body is larger than ${maxBytes} bytes`);
     chunks.push(chunk);
   }
   try {
