@@ -120,8 +120,9 @@ describe('pnpm sim', () => {
       expect((JSON.parse(line.data) as { eventId: string }).eventId).toBe(line.msgId);
     }
     const recordedSpan = span(recorded);
-    // Ideally 79/40 s; a loaded machine makes the pacer catch up in bursts. Unpaced would be a few ms.
-    expect(recordedSpan).toBeGreaterThan(1.0);
+    // Ideally 79/40 s; a loaded machine makes the pacer catch up in bursts (a CI run saw 0.71 s after a
+    // stall at start-up). Unpaced would be a few ms.
+    expect(recordedSpan).toBeGreaterThan(0.25);
     expect(recordedSpan).toBeLessThan(2.6);
 
     const before = await streamMessages();
