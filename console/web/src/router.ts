@@ -11,6 +11,7 @@ export type Route =
   | { page: 'alert'; alertId: string }
   | { page: 'silences' }
   | { page: 'users' }
+  | { page: 'sites' }
   | { page: 'audit' }
   /** Under /admin/ but no page there: admins see "not found", everyone else "not allowed". */
   | { page: 'admin-other' }
@@ -24,6 +25,7 @@ export function matchRoute(pathname: string): Route {
   if (pathname === '/history') return { page: 'history' };
   if (pathname === '/silences') return { page: 'silences' };
   if (pathname === '/admin/users') return { page: 'users' };
+  if (pathname === '/admin/sites') return { page: 'sites' };
   if (pathname === '/admin/audit') return { page: 'audit' };
   if (pathname === '/admin' || pathname.startsWith('/admin/')) return { page: 'admin-other' };
   const d = /^\/history\/detainees\/([^/]+)$/.exec(pathname);

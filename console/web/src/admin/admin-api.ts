@@ -54,6 +54,7 @@ export const AUDIT_ACTIONS = [
   'user-create',
   'user-update',
   'user-delete',
+  'site-validate',
   'admin-created',
   'admin-password-set',
   'silence',

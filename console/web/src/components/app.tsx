@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { isAdmin } from '../admin/admin-api';
 import { AuditPage } from '../admin/audit-page';
+import { SitesPage } from '../admin/sites-page';
 import { UsersPage } from '../admin/users-page';
 import { api, ApiError, setUnauthorizedHandler } from '../api';
 import { AlertFeed, asApiError } from '../alert-feed';
@@ -130,9 +131,16 @@ function Pages() {
     if (route.page === 'history') return <HistoryPage />;
     return <DetaineeTimelinePage key={route.detaineeId} detaineeId={route.detaineeId} />;
   }
-  if (route.page === 'users' || route.page === 'audit' || route.page === 'admin-other') {
-    if (!isAdmin(role)) return <NotAllowed why="user administration and the audit log are for admins" />;
+  if (
+    route.page === 'users' ||
+    route.page === 'sites' ||
+    route.page === 'audit' ||
+    route.page === 'admin-other'
+  ) {
+    if (!isAdmin(role))
+      return <NotAllowed why="user administration, site models and the audit log are for admins" />;
     if (route.page === 'users') return <UsersPage />;
+    if (route.page === 'sites') return <SitesPage />;
     if (route.page === 'audit') return <AuditPage />;
   }
   switch (route.page) {

@@ -46,6 +46,9 @@ export function Shell({ session, onSignOut, sound, onSound, banner, announcement
               <Link href="/admin/users" current={path === '/admin/users'}>
                 Users
               </Link>
+              <Link href="/admin/sites" current={path === '/admin/sites'}>
+                Sites
+              </Link>
               <Link href="/admin/audit" current={path === '/admin/audit'}>
                 Audit
               </Link>
