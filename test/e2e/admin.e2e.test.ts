@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { DEMO_SITE_URL } from '@wachtpost/contracts';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { PASSWORD, USERS, startE2eHarness, type E2eHarness } from '../support/e2e';
@@ -152,5 +154,35 @@ describe('admin and silences in Chromium', () => {
       [stored.rows[0]!.id],
     );
     expect(lifted.rows[0]?.lifted_by).toBe(USERS.operator);
+  });
+
+  it('an admin reads the loaded site models and checks a new one before deploying it', async () => {
+    const { page } = await h.signIn('admin');
+    await page.goto('/');
+    await nav(page).getByRole('link', { name: 'Sites', exact: true }).click();
+    await page.getByRole('heading', { name: 'Sites', exact: true, level: 1 }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/admin/sites');
+    const demo = page.locator('[data-testid="site"][data-site-id="demo"]');
+    await demo.waitFor();
+    expect(await demo.getByTestId('wing-row').count()).toBeGreaterThanOrEqual(4);
+    expect(await demo.locator('[data-testid="sensor-row"][data-sensor-id="radar-1"]').count()).toBe(1);
+
+    const model = page.getByLabel('Site model (YAML)', { exact: true });
+    await model.fill('id: demo\nname: Half a site\n');
+    await page.getByRole('button', { name: 'Validate', exact: true }).click();
+    const errors = page.getByTestId('site-errors');
+    await errors.waitFor();
+    // The server's messages name the path of what is missing.
+    expect(await errors.textContent()).toMatch(/wings/);
+
+    const demoYaml = readFileSync(DEMO_SITE_URL, 'utf8');
+    await model.fill(demoYaml.replaceAll('radar-1', 'radar-9'));
+    await page.getByRole('button', { name: 'Validate', exact: true }).click();
+    const valid = page.getByTestId('site-valid');
+    await valid.waitFor();
+    expect(await valid.textContent()).toContain('Valid: site demo');
+    const differences = await page.getByTestId('difference').allTextContents();
+    expect(differences).toEqual(['Sensors added (1): radar-9', 'Sensors removed (1): radar-1']);
+    await h.screenshot(page, 'admin-sites');
   });
 });
