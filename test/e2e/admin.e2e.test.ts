@@ -1,30 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { DEMO_SITE_URL } from '@wachtpost/contracts';
 import type { Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import { PASSWORD, USERS, startE2eHarness, type E2eHarness } from '../support/e2e';
+import { describe, expect, it } from 'vitest';
+import { PASSWORD, USERS, useE2eHarness } from '../support/e2e';
 import { waitFor } from '../support/harness';
 
 // The admin pages and the silences page (console/web/UI-CONTRACT.md, "Admin and silences") in Chromium
 // against a real console: an admin creates an operator who then signs in, the audit page shows both, and an
 // operator silences a sensor with a reason and lifts it again.
 
-let h: E2eHarness;
-
-beforeAll(async () => {
-  const buildError = inject('webBuildError');
-  if (buildError) throw new Error(`the console web app did not build:\n${buildError}`);
-  h = await startE2eHarness();
-});
-afterEach(async (ctx) => {
-  if (ctx.task.result?.state === 'fail') await h?.screenshotAll(`admin-${ctx.task.name}`);
-  await h?.closeContexts();
-  // Every page ran under the console's CSP without a refusal or an uncaught exception.
-  if (h) expect(h.takePageProblems()).toEqual([]);
-});
-afterAll(async () => {
-  await h?.close();
-});
+const h = useE2eHarness('admin-');
 
 const NEW_OPERATOR = 'oskar';
 const nav = (page: Page) => page.getByRole('navigation');

@@ -1,8 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import type { Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Role } from '@wachtpost/console';
-import { ACTION_BUTTONS, PASSWORD, USERS, startE2eHarness, type E2eHarness } from '../support/e2e';
+import { ACTION_BUTTONS, PASSWORD, USERS, useE2eHarness } from '../support/e2e';
 
 // The control room in a real Chromium against the built web app (console/web/UI-CONTRACT.md), a real
 // console server, detectors and ingest on a private NATS and database. Alerts come from drone reports only:
@@ -10,23 +10,7 @@ import { ACTION_BUTTONS, PASSWORD, USERS, startE2eHarness, type E2eHarness } fro
 // sensor-offline alerts as event time moves on, so the board stays short enough to show every row (the
 // list is virtualised: a row scrolled far out of view is not in the DOM).
 
-let h: E2eHarness;
-
-beforeAll(async () => {
-  const buildError = inject('webBuildError');
-  if (buildError) throw new Error(`the console web app did not build:\n${buildError}`);
-  h = await startE2eHarness();
-});
-afterEach(async (ctx) => {
-  if (ctx.task.result?.state === 'fail') await h?.screenshotAll(ctx.task.name);
-  await h?.closeContexts();
-  // Every page ran under the console's CSP (script-src 'self', style-src 'self') without a refusal or an
-  // uncaught exception.
-  if (h) expect(h.takePageProblems()).toEqual([]);
-});
-afterAll(async () => {
-  await h?.close();
-});
+const h = useE2eHarness();
 
 const row = (page: Page, alertId: string) => page.locator(`[data-alert-id="${alertId}"]`);
 const banner = (page: Page) => page.getByTestId('live-banner');

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { SensorEventInput } from '@wachtpost/contracts';
-import { startE2eHarness, type E2eHarness } from '../support/e2e';
+import { useE2eHarness } from '../support/e2e';
 import { validEvent } from '../support/events';
 import { waitFor } from '../support/harness';
 
@@ -9,21 +9,7 @@ import { waitFor } from '../support/harness';
 // sensor events go through NATS and ingest into the database, the page lists them with filters and exports
 // the same view as CSV; an operator has no way in.
 
-let h: E2eHarness;
-
-beforeAll(async () => {
-  const buildError = inject('webBuildError');
-  if (buildError) throw new Error(`the console web app did not build:\n${buildError}`);
-  h = await startE2eHarness();
-});
-afterEach(async (ctx) => {
-  if (ctx.task.result?.state === 'fail') await h?.screenshotAll(`history-${ctx.task.name}`);
-  await h?.closeContexts();
-  if (h) expect(h.takePageProblems()).toEqual([]);
-});
-afterAll(async () => {
-  await h?.close();
-});
+const h = useE2eHarness('history-');
 
 // validEvent(i): i % 5 === 0 is a GSM event, 1 a drone report.
 const at = Date.now() - 20 * 60_000;

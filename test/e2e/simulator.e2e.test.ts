@@ -1,27 +1,13 @@
 import type { Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import { PASSWORD, USERS, startE2eHarness, type E2eHarness } from '../support/e2e';
+import { describe, expect, it } from 'vitest';
+import { PASSWORD, USERS, useE2eHarness } from '../support/e2e';
 import { waitFor } from '../support/harness';
 
 // The testers' simulator page (console/web/UI-CONTRACT.md, "Simulator page") in Chromium against a real
 // console: the scenario's traffic goes through NATS into ingest and the detectors, whose alerts the console's
 // simulator controller judges. A tester sees the counters rise and the expectations met, and no detainee data.
 
-let h: E2eHarness;
-
-beforeAll(async () => {
-  const buildError = inject('webBuildError');
-  if (buildError) throw new Error(`the console web app did not build:\n${buildError}`);
-  h = await startE2eHarness();
-});
-afterEach(async (ctx) => {
-  if (ctx.task.result?.state === 'fail') await h?.screenshotAll(`simulator-${ctx.task.name}`);
-  await h?.closeContexts();
-  if (h) expect(h.takePageProblems()).toEqual([]);
-});
-afterAll(async () => {
-  await h?.close();
-});
+const h = useE2eHarness('simulator-');
 
 const COUNTERS = ['published', 'accepted', 'alerts'] as const;
 type Counts = Record<(typeof COUNTERS)[number], number>;

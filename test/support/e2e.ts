@@ -17,6 +17,7 @@ import {
   type Service,
 } from '@wachtpost/platform';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, expect, inject } from 'vitest';
 import { createTestDatabase, type TestDatabase } from './database';
 import { messageOf } from './events';
 import { quietLog, waitFor } from './harness';
@@ -325,4 +326,34 @@ export async function startE2eHarness(): Promise<E2eHarness> {
       await db.drop();
     },
   };
+}
+
+/**
+ * The hooks every e2e file needs: a harness once the web build is known good, screenshots of the open pages
+ * when a test fails (named `<prefix><test name>`), and a check after each test that every page ran under the
+ * console's CSP (script-src 'self', style-src 'self') without a refusal or an uncaught exception. Returns the
+ * harness as a stand-in that reaches the real one, which exists only once beforeAll has run.
+ */
+export function useE2eHarness(screenshotPrefix = ''): E2eHarness {
+  let harness: E2eHarness | undefined;
+  beforeAll(async () => {
+    const buildError = inject('webBuildError');
+    if (buildError) throw new Error(`the console web app did not build:\n${buildError}`);
+    harness = await startE2eHarness();
+  });
+  afterEach(async (ctx) => {
+    if (!harness) return;
+    if (ctx.task.result?.state === 'fail') await harness.screenshotAll(`${screenshotPrefix}${ctx.task.name}`);
+    await harness.closeContexts();
+    expect(harness.takePageProblems()).toEqual([]);
+  });
+  afterAll(async () => {
+    await harness?.close();
+  });
+  return new Proxy({} as E2eHarness, {
+    get(_, key) {
+      if (!harness) throw new Error('the e2e harness is not started: use it inside a test');
+      return Reflect.get(harness, key) as unknown;
+    },
+  });
 }
