@@ -6,3 +6,4 @@ export * from './validate';
 export * from './alert';
 export * from './demo-site';
 export * from './local-time';
+export * from './rule-ids';

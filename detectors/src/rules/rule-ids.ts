@@ -1,16 +1,7 @@
-/** Rule ids are part of the contract: they appear in every alert and in the metrics. */
-export const RULE_IDS = [
-  'drone-incursion',
-  'drone-drop',
-  'contraband-delivery',
-  'persistent-phone',
-  'phone-follows-detainee',
-  'search-missed',
-  'detection-gap',
-  'sensor-offline',
-  'gsm-burst',
-] as const;
-export type RuleId = (typeof RULE_IDS)[number];
+import type { RuleId } from '@wachtpost/contracts';
+
+// The ids themselves are contract (contracts/src/rule-ids.ts); what the engine does with each is here.
+export { RULE_IDS, type RuleId } from '@wachtpost/contracts';
 
 /**
  * Rules that need no window fire as events arrive; a control room cannot wait minutes for a drone. All

@@ -1,5 +1,6 @@
 // Silences without an alert (console/server/README.md: GET/POST /api/silences, DELETE /api/silences/:id),
 // through the app's client.
+import { RULE_IDS } from '@wachtpost/contracts/rule-ids';
 import { request } from '../api';
 import type { AlertEntry, SiteModel } from '../types';
 
@@ -25,21 +26,8 @@ export interface NewSilence {
   reason: string;
 }
 
-/**
- * The detectors' rule ids (part of the contract: detectors/src/rules/rule-ids.ts; the web app may import only
- * contracts, so they are listed here). Rules seen on alerts are offered too, in case one is added later.
- */
-export const KNOWN_RULES = [
-  'drone-incursion',
-  'drone-drop',
-  'contraband-delivery',
-  'persistent-phone',
-  'phone-follows-detainee',
-  'search-missed',
-  'detection-gap',
-  'sensor-offline',
-  'gsm-burst',
-] as const;
+/** The rule ids of the contract; rules seen on alerts are offered too, in case one is added later. */
+export const KNOWN_RULES = RULE_IDS;
 
 export function ruleChoices(entries: Iterable<AlertEntry>): string[] {
   const rules = new Set<string>(KNOWN_RULES);
