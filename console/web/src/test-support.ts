@@ -1,7 +1,7 @@
 // Test doubles at the module boundary: a fake `fetch` answering like the console server, a fake socket.io
 // socket the test drives, and fixtures. Only for component tests; the real server is covered by e2e tests.
-import { act } from '@testing-library/react';
-import { vi } from 'vitest';
+import { act, cleanup } from '@testing-library/react';
+import { afterEach, beforeEach, vi } from 'vitest';
 import type { Alert, AlertDetail, AlertEntry, SensorEvent, Session, SiteModel } from './types';
 
 let nextId = 0;
@@ -242,3 +242,18 @@ export const lastSocket = (): FakeSocket => {
   if (!s) throw new Error('no socket was opened');
   return s;
 };
+
+/**
+ * Hooks for a test file that renders the app: no sockets left from the test before; after each test the DOM
+ * unmounted, stubbed globals (fetch) restored and the address back at `/`.
+ */
+export function resetAppAroundEachTest(): void {
+  beforeEach(() => {
+    sockets.length = 0;
+  });
+  afterEach(() => {
+    cleanup();
+    vi.unstubAllGlobals();
+    window.history.replaceState(null, '', '/');
+  });
+}

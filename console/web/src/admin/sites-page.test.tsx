@@ -1,8 +1,8 @@
-import { cleanup, render, screen, waitFor, within } from '@testing-library/react';
+import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
 import { App } from '../components/app';
-import { fakeServer, sockets, SITE, type FakeServer } from '../test-support';
+import { fakeServer, SITE, type FakeServer, resetAppAroundEachTest } from '../test-support';
 import type { Role } from '../types';
 import type { SiteValidation } from './sites-api';
 
@@ -39,14 +39,7 @@ function start(server: FakeServer, path = '/admin/sites') {
 }
 const validateCalls = (server: FakeServer) => server.calls.filter((c) => c.path === '/api/sites/validate');
 
-beforeEach(() => {
-  sockets.length = 0;
-});
-afterEach(() => {
-  cleanup();
-  vi.unstubAllGlobals();
-  window.history.replaceState(null, '', '/');
-});
+resetAppAroundEachTest();
 
 describe('sites page', () => {
   test('lists the loaded models: id, name, time zone, wings with cell counts, sensors with kind and heartbeat', async () => {

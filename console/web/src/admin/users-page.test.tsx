@@ -1,8 +1,8 @@
 import { cleanup, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
 import { App } from '../components/app';
-import { fakeServer, sockets, type FakeServer } from '../test-support';
+import { fakeServer, type FakeServer, resetAppAroundEachTest } from '../test-support';
 import type { Role } from '../types';
 import type { User } from './admin-api';
 
@@ -75,14 +75,7 @@ const rowOf = async (username: string) =>
 const calls = (server: FakeServer, method: string) =>
   server.calls.filter((c) => c.method === method && c.path.startsWith('/api/users'));
 
-beforeEach(() => {
-  sockets.length = 0;
-});
-afterEach(() => {
-  cleanup();
-  vi.unstubAllGlobals();
-  window.history.replaceState(null, '', '/');
-});
+resetAppAroundEachTest();
 
 describe('users page', () => {
   test('lists the accounts and creates a user', async () => {

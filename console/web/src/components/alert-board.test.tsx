@@ -1,7 +1,7 @@
-import { cleanup, render, screen, waitFor, within } from '@testing-library/react';
+import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
-import { entry, fakeServer, lastSocket, sockets, type FakeServer } from '../test-support';
+import { describe, expect, test, vi } from 'vitest';
+import { entry, fakeServer, lastSocket, type FakeServer, resetAppAroundEachTest } from '../test-support';
 import { App } from './app';
 
 vi.mock('socket.io-client', async () => (await import('../test-support')).socketIoMock);
@@ -22,13 +22,7 @@ function start(server: FakeServer, path = '/') {
   return server;
 }
 
-beforeEach(() => {
-  sockets.length = 0;
-});
-afterEach(() => {
-  cleanup();
-  vi.unstubAllGlobals();
-});
+resetAppAroundEachTest();
 
 describe('alert board', () => {
   test('sorts by status, then severity, then newest first; shows severity as text and the exercise badge', async () => {

@@ -1,7 +1,7 @@
-import { cleanup, render, screen, waitFor, within } from '@testing-library/react';
+import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
-import { entry, fakeServer, sockets, type FakeServer } from '../test-support';
+import { describe, expect, test, vi } from 'vitest';
+import { entry, fakeServer, type FakeServer, resetAppAroundEachTest } from '../test-support';
 import type { AlertDetail, Role, SensorEvent } from '../types';
 import { App } from './app';
 
@@ -100,13 +100,7 @@ function detail(role: Role = 'operator', patch: Parameters<typeof entry>[0] = {}
 
 const posts = (server: FakeServer) => server.calls.filter((c) => c.method === 'POST');
 
-beforeEach(() => {
-  sockets.length = 0;
-});
-afterEach(() => {
-  cleanup();
-  vi.unstubAllGlobals();
-});
+resetAppAroundEachTest();
 
 describe('alert detail', () => {
   test('shows title, status, evidence with fields, history, cells and detainees', async () => {

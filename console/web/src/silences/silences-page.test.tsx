@@ -1,8 +1,8 @@
-import { cleanup, render, screen, waitFor, within } from '@testing-library/react';
+import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
 import { App } from '../components/app';
-import { entry, fakeServer, SITE, sockets, type FakeServer } from '../test-support';
+import { entry, fakeServer, SITE, type FakeServer, resetAppAroundEachTest } from '../test-support';
 import type { Role } from '../types';
 import { checkSilence, ruleChoices, silenceBody, type Silence } from './silences-api';
 
@@ -64,14 +64,7 @@ const rows = () => screen.queryAllByTestId('silence-row');
 const silenceCalls = (server: FakeServer, method: string) =>
   server.calls.filter((c) => c.method === method && c.path.startsWith('/api/silences'));
 
-beforeEach(() => {
-  sockets.length = 0;
-});
-afterEach(() => {
-  cleanup();
-  vi.unstubAllGlobals();
-  window.history.replaceState(null, '', '/');
-});
+resetAppAroundEachTest();
 
 describe('silences page', () => {
   test('lists the active silences with target, site, until, by and reason; Lift lifts one', async () => {
