@@ -1,6 +1,7 @@
 import { alertLatencyBench } from './alert-latency';
 import { boardBench } from './board';
 import { detectBench } from './detect';
+import { detectorsRuntimeBench } from './detectors-runtime';
 import { fanoutBench } from './fanout';
 import { historyBench } from './history';
 import { ingestBench } from './ingest';
@@ -24,6 +25,7 @@ export const benchmarks: Benchmark[] = [
   ingestBench,
   ingestLagBench,
   detectBench,
+  detectorsRuntimeBench,
   alertLatencyBench,
   fanoutBench,
   boardBench,
