@@ -1,5 +1,5 @@
 /**
- * Publishes valid events at a steady rate on the SENSORS subjects, observedAt set at publish time, then prints
+ * Publishes valid events at a steady rate through JetStream, observedAt set at publish time, then prints
  * {"published":N,"seconds":S}. Prints `ready` on a line of its own first, once it is about to publish. Runs as its own process so publishing does not share the worker's event loop.
  *
  *   steady-publisher.ts URL RATE DURATION_S [mixed|sim]
@@ -7,9 +7,10 @@
  * `mixed` builds the ingest tests' event mix on the fly; `sim` generates the simulator's realistic load up
  * front (generating it costs more CPU per event than publishing) and re-times it to the moment it is sent.
  */
+import { jetstream } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import type { SensorEvent, SensorEventInput } from '@wachtpost/contracts';
-import { createPublisher, DEMO_SITE_FILE, loadSiteFile, loadTraffic, shiftEvent } from '@wachtpost/simulator';
+import { DEMO_SITE_FILE, loadSiteFile, loadTraffic, shiftEvent } from '@wachtpost/simulator';
 import { messageOf, validEvent } from '../support/events';
 
 const [url = 'nats://127.0.0.1:4222', rateArg = '10000', durationArg = '60', mix = 'mixed'] =
@@ -37,25 +38,27 @@ function eventSource(): (i: number, now: number) => SensorEventInput | undefined
 
 const next = eventSource();
 const nc = await connect({ servers: url });
-// A plain publish (CONTRACT.md allows it; SENSORS captures it all the same): an acknowledged publish costs this
-// process a reply per event, CPU taken from the services it loads on the same two cores.
-const publisher = createPublisher(nc, { core: true, window: 500 });
+const js = jetstream(nc);
 process.stdout.write('ready\n');
 const tickMs = 10;
 const perTick = rate * (tickMs / 1000);
 const started = Date.now();
 let published = 0;
+const outstanding = new Set<Promise<unknown>>();
 while (Date.now() - started < durationMs) {
   const due = Math.floor(((Date.now() - started) / 1000) * rate);
   for (; published < due && published < due + perTick * 5; published++) {
     const event = next(published, Date.now());
     if (!event) break;
-    await publisher.publish(messageOf(event));
+    const m = messageOf(event);
+    const ack = js.publish(m.subject, m.data, { msgID: m.msgId });
+    outstanding.add(ack);
+    void ack.finally(() => outstanding.delete(ack));
+    if (outstanding.size > 2000) await Promise.race(outstanding);
   }
   await new Promise((r) => setTimeout(r, tickMs));
 }
-const stats = await publisher.flush();
-if (stats.errors) throw new Error(`${stats.errors} publishes failed: ${stats.firstError}`);
+await Promise.all(outstanding);
 const seconds = (Date.now() - started) / 1000;
 await nc.drain();
 process.stdout.write(JSON.stringify({ published, seconds }));
