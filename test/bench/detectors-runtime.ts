@@ -3,6 +3,7 @@ import { createEngine, runDetect } from '@wachtpost/detectors';
 import { DEMO_SITE_FILE, loadSiteFile, loadTraffic } from '@wachtpost/simulator';
 import { startDetectorsHarness } from '../support/detectors';
 import { demoSite, messageOf } from '../support/events';
+import { waitFor } from '../support/harness';
 import type { Benchmark } from './registry';
 import { machineBusyUs, round } from './stats';
 
@@ -35,15 +36,15 @@ export const detectorsRuntimeBench: Benchmark = {
       const engineSeconds = (performance.now() - engineStarted) / 1000;
 
       h.startDetectorsProcess();
-      const info = () => h.jsm.consumers.info(SENSORS_STREAM, DETECTORS_CONSUMER);
-      while ((await info()).delivered.stream_seq === 0) await new Promise((r) => setTimeout(r, 20));
+      // The clock starts at the first delivery, so the process's start-up is not counted.
+      await waitFor(
+        async () => (await h.jsm.consumers.info(SENSORS_STREAM, DETECTORS_CONSUMER)).delivered.stream_seq > 0,
+        60_000,
+        'the detectors process to start consuming',
+      );
       const busyBefore = machineBusyUs() ?? NaN;
       const started = performance.now();
-      for (;;) {
-        const i = await info();
-        if (i.num_pending === 0 && i.num_ack_pending === 0) break;
-        await new Promise((r) => setTimeout(r, 50));
-      }
+      await h.waitDetectorsIdle(10 * 60_000);
       const seconds = (performance.now() - started) / 1000;
       const busyUs = (machineBusyUs() ?? NaN) - busyBefore;
       return [
