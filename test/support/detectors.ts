@@ -75,7 +75,10 @@ export async function startDetectorsHarness(): Promise<DetectorsHarness> {
 
   const startServiceProcess = (entry: string, env: Record<string, string> = {}): DetectorsChild => {
     let output = '';
-    const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+    // WACHTPOST_CPU_PROFILE_DIR: each child writes a V8 CPU profile there when it exits (not on SIGKILL).
+    const profileDir = process.env.WACHTPOST_CPU_PROFILE_DIR;
+    const profile = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
+    const child = spawn(process.execPath, [...profile, '--import', 'tsx', entry], {
       cwd: REPO_ROOT,
       env: { ...process.env, ...h.env, PORT: '0', LOG_LEVEL: 'warn', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -43,7 +43,10 @@ export interface DetectorsWorkerOptions {
   ackWaitMs: number;
   /** Detector parameter overrides per site id (see the detectors README). */
   detectorParams?: Readonly<Record<string, unknown>>;
-  /** On a first start, expect every sensor of the site models to report from now on (default true). */
+  /**
+   * Expect every sensor of the site models that the state does not know yet to report from the wall clock
+   * on, once the worker has caught up with the stream (default true).
+   */
   expectSensors?: boolean;
   stream?: string;
   consumer?: string;
@@ -88,6 +91,12 @@ export class DetectorsWorker {
   private pending: JsMsg[] = [];
   private firstPendingAt = 0;
   private tickDue = false;
+  /**
+   * Whether the last delivery said the stream held nothing more for this consumer. Only then is the wall
+   * clock the engine's business: while a backlog is correlated, its queued heartbeats are not silence.
+   */
+  private atStreamHead = false;
+  private expectDue = false;
   private ticker: NodeJS.Timeout | undefined;
   private readonly snapshots: SnapshotPolicy;
   private snapshotWrite: Promise<void> | undefined;
@@ -176,7 +185,7 @@ export class DetectorsWorker {
 
     this.phase = 'catching up';
     await this.catchUp(retry);
-    if (!restored && this.options.expectSensors !== false) await this.expectSensors();
+    this.expectDue = this.options.expectSensors !== false;
     if (this.stopping) return;
 
     this.messages = await retryUntilDone(async () => {
@@ -204,6 +213,7 @@ export class DetectorsWorker {
     const jsm = this.jsm!;
     const consumer = await retryUntilDone(() => jsm.consumers.info(this.stream, this.consumerName), retry);
     const to = consumer.delivered.stream_seq;
+    this.atStreamHead = consumer.num_pending === 0;
     if (to > correlator.lastSeq) {
       this.log.info(
         { from: correlator.lastSeq + 1, to },
@@ -240,20 +250,12 @@ export class DetectorsWorker {
     }, this.retry('read'));
   }
 
-  /** First start: every sensor of the site models counts as live from now, so one that never reports is caught. */
-  private async expectSensors(): Promise<void> {
-    const unit = this.newUnit();
-    for (const siteId of this.options.sites.keys()) {
-      unit.clockInputs.push(this.correlator!.clock('expect', siteId, Date.now(), unit.changes));
-    }
-    await this.commit(unit, []);
-  }
-
   private async receive(messages: ConsumerMessages): Promise<void> {
     const limit = this.options.batchSize * 4;
     try {
       for await (const m of messages) {
         this.pending.push(m);
+        this.atStreamHead = m.info.pending === 0;
         // The first message starts the batch clock; a full batch goes at once.
         if (this.pending.length === 1) this.firstPendingAt = Date.now();
         if (this.pending.length === 1 || this.pending.length >= this.options.batchSize) this.work.notify();
@@ -300,10 +302,7 @@ export class DetectorsWorker {
         const { siteId, at, command } = action;
         unit.clockInputs.push(this.correlator!.clock('operator', siteId, at, unit.changes, command));
       }
-      const now = Date.now();
-      for (const siteId of this.options.sites.keys()) {
-        unit.clockInputs.push(this.correlator!.clock('advance', siteId, now, unit.changes));
-      }
+      if (this.caughtUp()) this.handOverWallClock(unit);
     }
     if (final) {
       // An older snapshot still being written must not land after the final one.
@@ -312,6 +311,29 @@ export class DetectorsWorker {
     }
     await this.commit(unit, batch);
     for (const m of batch) m.ack();
+  }
+
+  /**
+   * True when everything the stream held has been correlated. While the worker is behind (after an outage,
+   * under overload) the wall clock waits: handed to the engine, it would declare offline every sensor whose
+   * heartbeats are merely queued, and move the watermark past the queued events, making them late.
+   */
+  private caughtUp(): boolean {
+    return this.atStreamHead && this.pending.length === 0;
+  }
+
+  /**
+   * The wall clock for every site: silent sensors are declared offline and windows close without new events.
+   * The first time after a start, sensors the state does not know yet count as live from now, so a sensor
+   * that never reports is caught.
+   */
+  private handOverWallClock(unit: UnitOfWork): void {
+    const now = Date.now();
+    for (const siteId of this.options.sites.keys()) {
+      if (this.expectDue) unit.clockInputs.push(this.correlator!.clock('expect', siteId, now, unit.changes));
+      unit.clockInputs.push(this.correlator!.clock('advance', siteId, now, unit.changes));
+    }
+    this.expectDue = false;
   }
 
   /** Feeds one delivered message, first reading from the stream any sequences the consumer skipped. */
