@@ -29,6 +29,9 @@ export function startSteadyLoad(
   const publisher = spawn(
     process.execPath,
     [
+      ...(process.env.WACHTPOST_CPU_PROFILE_DIR
+        ? ['--cpu-prof', '--cpu-prof-dir', process.env.WACHTPOST_CPU_PROFILE_DIR]
+        : []),
       '--import',
       'tsx',
       fileURLToPath(new URL('./steady-publisher.ts', import.meta.url)),

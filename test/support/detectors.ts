@@ -88,7 +88,8 @@ export async function startDetectorsHarness(): Promise<DetectorsHarness> {
     const handle: DetectorsChild = {
       child,
       output: () => output,
-      kill: (signal = 'SIGKILL') =>
+      // Profiled children stop gracefully by default, so their profile is written.
+      kill: (signal = profileDir ? 'SIGTERM' : 'SIGKILL') =>
         new Promise<void>((resolve) => {
           if (child.exitCode !== null || child.signalCode !== null) return resolve();
           child.once('exit', () => resolve());

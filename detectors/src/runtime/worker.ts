@@ -100,6 +100,10 @@ export class DetectorsWorker {
   private ticker: NodeJS.Timeout | undefined;
   private readonly snapshots: SnapshotPolicy;
   private snapshotWrite: Promise<void> | undefined;
+  /** The last unit handed to the database: its commit, publication and acknowledgements, chained in order. */
+  private committed: Promise<void> = Promise.resolve();
+  /** Messages received and not yet acknowledged outside `pending`: kept ours while a commit waits. */
+  private readonly held = new Set<readonly JsMsg[]>();
   private run: Promise<void> | undefined;
 
   constructor(private readonly options: DetectorsWorkerOptions) {
@@ -141,11 +145,6 @@ export class DetectorsWorker {
     if (this.phase !== 'consuming') return Promise.reject(new Error(`not consuming: ${this.phase}`));
     if (this.sink.lastError) return Promise.reject(new Error(`alerts not stored: ${this.sink.lastError}`));
     return Promise.resolve();
-  }
-
-  /** The last stream sequence correlated (tests and diagnostics). */
-  get position(): number {
-    return this.correlator?.lastSeq ?? 0;
   }
 
   /**
@@ -224,12 +223,13 @@ export class DetectorsWorker {
       const unit = this.newUnit();
       const end = Math.min(to, from + this.options.batchSize - 1);
       await this.readRange(from, end, unit.changes);
-      await this.commit(unit, []);
+      await this.commit(unit);
+      this.snapshotIfDue(Promise.resolve());
       from = end + 1;
     }
     const rest = this.newUnit();
     correlator.finishReplay(rest.changes);
-    await this.commit(rest, []);
+    await this.commit(rest);
   }
 
   /**
@@ -293,11 +293,18 @@ export class DetectorsWorker {
     }
   }
 
+  /**
+   * Correlates a batch into a unit of work and hands it to the database, returning once the unit before it
+   * is committed: one unit commits and publishes while the next is correlated, and no more wait than that.
+   */
   private async process(batch: JsMsg[], final: boolean): Promise<void> {
+    this.held.add(batch);
     const unit = this.newUnit();
     for (const m of batch) await this.handle(fromJsMsg(m), unit.changes);
     if (this.tickDue && !final) {
       this.tickDue = false;
+      // The unit that applies an operator action marks it applied: the poll must not see it again before.
+      await this.committed;
       for (const action of await this.operatorActions()) {
         const { siteId, at, command } = action;
         unit.clockInputs.push(this.correlator!.clock('operator', siteId, at, unit.changes, command));
@@ -306,11 +313,22 @@ export class DetectorsWorker {
     }
     if (final) {
       // An older snapshot still being written must not land after the final one.
+      await this.committed;
       await this.snapshotWrite;
       unit.snapshot = this.correlator!.snapshot();
     }
-    await this.commit(unit, batch);
-    for (const m of batch) m.ack();
+    const previous = this.committed;
+    const done = previous.then(async () => {
+      await this.commit(unit);
+      for (const m of batch) m.ack();
+      this.held.delete(batch);
+    });
+    // A failure (only ever StoppedError) reaches whoever awaits the chain next; this keeps it handled.
+    done.catch(() => undefined);
+    this.committed = done;
+    if (final) return done;
+    this.snapshotIfDue(done);
+    await previous;
   }
 
   /**
@@ -373,14 +391,14 @@ export class DetectorsWorker {
     return { changes: [], clockInputs: [] };
   }
 
-  /** Commits and publishes a unit, keeping `batch` ours while it waits; then writes a snapshot when one is due. */
-  private async commit(unit: UnitOfWork, batch: readonly JsMsg[]): Promise<void> {
+  /** Commits and publishes a unit, keeping the messages held ours while it waits. */
+  private async commit(unit: UnitOfWork): Promise<void> {
     if (unit.changes.length > 0 || unit.clockInputs.length > 0 || unit.snapshot) {
       // While the database or NATS is away, tell JetStream the messages are still being worked on, well
       // inside the ack wait, so they are not handed out again; on a timer, not per retry, whose backoff grows.
       const keepAlive = setInterval(
         () => {
-          for (const m of batch) m.working();
+          for (const batch of this.held) for (const m of batch) m.working();
           for (const m of this.pending) m.working();
         },
         Math.max(100, this.options.ackWaitMs / 3),
@@ -392,24 +410,28 @@ export class DetectorsWorker {
       }
     }
     if (unit.snapshot) this.snapshots.taken(Date.now(), 0);
-    else this.snapshotIfDue();
   }
 
   /**
-   * Serialises the state (the one pause correlation takes for it) and writes it in a transaction of its own,
-   * while the next batches go on: the batches it covers are committed, so it may land at any time after.
-   * One write at a time; a failed one is skipped (the next is due soon, and the replay covers the gap).
+   * When one is due: serialises the state as it stands (the one pause correlation takes for it) and writes it
+   * in a transaction of its own once `covered`, the commit of everything it includes, has landed, while the
+   * next batches go on. One write at a time; a failed one is skipped (the next is due soon, and the replay
+   * covers the gap).
    */
-  private snapshotIfDue(): void {
+  private snapshotIfDue(covered: Promise<void>): void {
     const items = this.correlator!.size;
     if (this.snapshotWrite || !this.snapshots.due(Date.now(), items)) return;
     const started = performance.now();
     const snapshot = this.correlator!.snapshot();
     this.snapshots.taken(Date.now(), performance.now() - started, items);
     const { pool } = this.options;
-    this.snapshotWrite = saveSnapshot(pool, this.consumerName, snapshot)
+    this.snapshotWrite = covered
+      .then(() => saveSnapshot(pool, this.consumerName, snapshot))
       .then(() => this.metrics.snapshotBytes.set(snapshot.state.length))
-      .catch((err: unknown) => this.log.warn({ err: (err as Error).message }, 'snapshot not written'))
+      .catch((err: unknown) => {
+        if (!(err instanceof StoppedError))
+          this.log.warn({ err: (err as Error).message }, 'snapshot not written');
+      })
       .finally(() => (this.snapshotWrite = undefined));
   }
 
