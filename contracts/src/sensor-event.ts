@@ -166,8 +166,15 @@ export type SensorEvent = z.infer<typeof SensorEvent>;
 /** What a gateway may send: defaults (exercise, category, activity) may be left out. */
 export type SensorEventInput = z.input<typeof SensorEvent>;
 
+export interface ReferencedPlaces {
+  readonly zoneIds: readonly string[];
+  readonly cellIds: readonly string[];
+}
+/** Shared by every event that names no place (drones and heartbeats: nearly all traffic). */
+const NO_PLACES: ReferencedPlaces = Object.freeze({ zoneIds: Object.freeze([]), cellIds: Object.freeze([]) });
+
 /** The zones and cells an event names; the validator checks each against the site model. */
-export function referencedPlaces(event: SensorEvent): { zoneIds: string[]; cellIds: string[] } {
+export function referencedPlaces(event: SensorEvent): ReferencedPlaces {
   switch (event.kind) {
     case 'gsm':
       return { zoneIds: [event.zoneId], cellIds: [] };
@@ -176,6 +183,6 @@ export function referencedPlaces(event: SensorEvent): { zoneIds: string[]; cellI
     case 'roster':
       return { zoneIds: [], cellIds: event.cellId === undefined ? [] : [event.cellId] };
     default:
-      return { zoneIds: [], cellIds: [] };
+      return NO_PLACES;
   }
 }
