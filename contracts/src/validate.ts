@@ -48,31 +48,6 @@ function sensorSubjectOf(subject: string): SensorSubject | string {
   return parsed.value;
 }
 
-/** The calendar day (`YYYY-MM-DD`) of the observedAt last converted, and its midnight in epoch ms. */
-let lastDay = 'none';
-let lastDayMs = 0;
-const digit = (text: string, at: number) => text.charCodeAt(at) - 48;
-
-/**
- * Date.parse of an observedAt that ObservedAt accepted, without parsing the whole string per message.
- * ObservedAt admits only `YYYY-MM-DDTHH:MM:SS.sssZ` with a real calendar date and a time of day in
- * 00:00:00.000-23:59:59.999, so the instant is that day's midnight (one Date.parse per day seen) plus the time
- * of day read digit by digit. Any other shape goes to Date.parse.
- */
-function observedAtMs(observedAt: string): number {
-  if (observedAt.length !== 24 || observedAt.charCodeAt(23) !== 90 /* Z */) return Date.parse(observedAt);
-  if (!observedAt.startsWith(lastDay)) {
-    const day = observedAt.slice(0, 10);
-    lastDayMs = Date.parse(`${day}T00:00:00.000Z`);
-    lastDay = day;
-  }
-  const hours = digit(observedAt, 11) * 10 + digit(observedAt, 12);
-  const minutes = digit(observedAt, 14) * 10 + digit(observedAt, 15);
-  const seconds = digit(observedAt, 17) * 10 + digit(observedAt, 18);
-  const ms = digit(observedAt, 20) * 100 + digit(observedAt, 21) * 10 + digit(observedAt, 22);
-  return lastDayMs + ((hours * 60 + minutes) * 60 + seconds) * 1000 + ms;
-}
-
 function describeIssues(error: z.ZodError): string {
   return error.issues
     .slice(0, 5)
@@ -152,7 +127,7 @@ export function validateSensorMessage(subject: string, data: Uint8Array, ctx: Va
     }
   }
 
-  const observedAt = observedAtMs(event.observedAt);
+  const observedAt = Date.parse(event.observedAt);
   if (observedAt > ctx.now + MAX_CLOCK_AHEAD_MS) {
     return rejectEvent(
       event,
