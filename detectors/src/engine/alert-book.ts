@@ -305,11 +305,20 @@ function absorb(bc: BookContext, rec: AlertRecord, d: AlertDraft): boolean {
   const added = mergeEvidence(rec.ev, d.evidence, bc.lifecycle.maxEvidence);
   // A trigger without evidence (a sensor that never reported) still counts as one occurrence.
   const counted = d.evidence.length === 0 ? 1 : added;
-  const times = d.evidence.length > 0 ? d.evidence.map((e) => e[0]) : [d.at];
   if (counted > 0) {
     a.count += counted;
-    rec.firstMs = Math.min(rec.firstMs, ...times);
-    rec.lastMs = Math.max(rec.lastMs, ...times);
+    let firstMs = rec.firstMs;
+    let lastMs = rec.lastMs;
+    if (d.evidence.length === 0) {
+      firstMs = Math.min(firstMs, d.at);
+      lastMs = Math.max(lastMs, d.at);
+    }
+    for (const [t] of d.evidence) {
+      firstMs = Math.min(firstMs, t);
+      lastMs = Math.max(lastMs, t);
+    }
+    rec.firstMs = firstMs;
+    rec.lastMs = lastMs;
     a.firstEventAt = toIso(rec.firstMs);
     a.lastEventAt = toIso(rec.lastMs);
     a.evidence = rec.ev.map((e) => e[1]);
@@ -362,8 +371,13 @@ function latestOf(d: AlertDraft): Evidence {
  */
 const MAX_FITS = 256;
 function withRecent(fits: readonly string[], added: readonly string[] = []): string[] {
-  const fresh = added.filter((token, i) => !fits.includes(token) && added.indexOf(token) === i);
-  if (fresh.length === 0) return fits as string[];
+  // Searched from the end: a repeat's token (its track, zone or sensor) is usually among the newest.
+  let fresh: string[] | undefined;
+  for (let i = 0; i < added.length; i++) {
+    const token = added[i]!;
+    if (fits.lastIndexOf(token) < 0 && added.indexOf(token) === i) (fresh ??= []).push(token);
+  }
+  if (fresh === undefined) return fits as string[];
   return [...fits, ...fresh].slice(-MAX_FITS);
 }
 
@@ -407,6 +421,7 @@ function repeat(bc: BookContext, rec: AlertRecord, at: EpochMs): void {
   } else if (rec.flushDue === null) {
     rec.flushDue = due;
     bc.book.dirty.push(rec.id);
+    lowerDueFloors(bc.book, due);
   }
 }
 
@@ -572,19 +587,58 @@ export function attachLate(bc: BookContext, token: string, evidence: Evidence, s
   }
 }
 
-/** Earliest time a coalesced repeat of the given kind of rule is due, or null. */
-export function nextFlushDue(bc: BookContext, arrival: (rule: RuleId) => boolean): EpochMs | null {
+type RuleFilter = (rule: RuleId) => boolean;
+
+/**
+ * Per book and rule filter: no coalesced repeat the filter accepts is due before this time. A lower bound:
+ * set by a scan of `dirty`, lowered whenever a repeat is scheduled (publishing one only raises the true
+ * minimum), so the checks after every event skip the scan while nothing can be due. Never part of the
+ * state: a restored book is a new object and starts with a scan. The filters are module constants.
+ */
+const dueFloors = new WeakMap<AlertBook, Map<RuleFilter, EpochMs>>();
+
+function lowerDueFloors(book: AlertBook, due: EpochMs): void {
+  const floors = dueFloors.get(book);
+  if (!floors) return;
+  for (const [filter, floor] of floors) if (due < floor) floors.set(filter, due);
+}
+
+/** Scans `dirty` for the earliest due repeat the filter accepts, and remembers it as the floor. */
+function scanDue(book: AlertBook, arrival: RuleFilter): EpochMs | null {
   let due: EpochMs | null = null;
-  for (const id of bc.book.dirty) {
-    const rec = dget(bc.book.records, id);
+  const { dirty, records } = book;
+  for (let i = 0; i < dirty.length; i++) {
+    const rec = dget(records, dirty[i]!);
     if (rec?.flushDue != null && arrival(rec.rule) && (due === null || rec.flushDue < due))
       due = rec.flushDue;
   }
+  let floors = dueFloors.get(book);
+  if (!floors) dueFloors.set(book, (floors = new Map()));
+  floors.set(arrival, due ?? Number.POSITIVE_INFINITY);
   return due;
+}
+
+/**
+ * Earliest time a coalesced repeat of the given kind of rule is due, or null; with `before`, null also when
+ * none is due before it.
+ */
+export function nextFlushDue(
+  bc: BookContext,
+  arrival: RuleFilter,
+  before: EpochMs = Number.POSITIVE_INFINITY,
+): EpochMs | null {
+  const floor = dueFloors.get(bc.book)?.get(arrival);
+  if (floor !== undefined && floor >= before) return null;
+  return scanDue(bc.book, arrival);
 }
 
 /** Publishes coalesced repeats due at or before `upTo`, each stamped with its due time. */
 export function flushDirty(bc: BookContext, upTo: EpochMs, arrival: (rule: RuleId) => boolean): void {
+  // Called after every event: most of the time nothing is due, and the floor says so without a scan.
+  const floor = dueFloors.get(bc.book)?.get(arrival);
+  if (floor !== undefined && floor > upTo) return;
+  const next = scanDue(bc.book, arrival);
+  if (next === null || next > upTo) return;
   const due = bc.book.dirty
     .map((id) => dget(bc.book.records, id))
     .filter((r): r is AlertRecord => r?.flushDue != null && r.flushDue <= upTo && arrival(r.rule))
@@ -592,9 +646,11 @@ export function flushDirty(bc: BookContext, upTo: EpochMs, arrival: (rule: RuleI
   for (const rec of due) emit(bc, rec, 'updated', rec.flushDue!, {});
 }
 
+const anyRule: RuleFilter = () => true;
+
 /** Publishes every coalesced repeat now (tests, benchmarks, a final drain). */
 export function flushAll(bc: BookContext): void {
-  flushDirty(bc, Number.MAX_SAFE_INTEGER, () => true);
+  flushDirty(bc, Number.MAX_SAFE_INTEGER, anyRule);
 }
 
 /** Forgets resolved alerts once neither cool-down nor flap damping can need them. */

@@ -39,6 +39,29 @@ export const emptyClock = (): ClockState => ({
 
 const MAX_GAPS = 50;
 
+/**
+ * The slowest live sensor's time per clock object, so the watermark needs no scan of every sensor per
+ * event. Never part of the state: it lives beside it, keyed by the clock object, and every change this
+ * module makes to a sensor's `last` or `offlineSince` keeps it right or drops it. A clock restored from a
+ * snapshot is a new object and starts with a full scan. `value` null: no live sensor.
+ */
+interface Slowest {
+  value: EpochMs | null;
+}
+const slowestOf = new WeakMap<ClockState, Slowest>();
+
+/** A sensor became live (new, or back from offline) at `t`. */
+function noteLive(clock: ClockState, t: EpochMs): void {
+  const cached = slowestOf.get(clock);
+  if (cached && (cached.value === null || t < cached.value)) cached.value = t;
+}
+
+/** A live sensor last heard at `last` moved on or went offline: the minimum may have been its. */
+function noteLeft(clock: ClockState, last: EpochMs): void {
+  const cached = slowestOf.get(clock);
+  if (cached && cached.value === last) slowestOf.delete(clock);
+}
+
 function sensorClock(clock: ClockState, sensorId: string, t: EpochMs, intervalS: number): SensorClock {
   let sensor = dget(clock.sensors, sensorId);
   if (!sensor) {
@@ -53,6 +76,7 @@ function sensorClock(clock: ClockState, sensorId: string, t: EpochMs, intervalS:
     };
     dset(clock.sensors, sensorId, sensor);
     clock.offlineCheckAt = null;
+    noteLive(clock, t);
   }
   return sensor;
 }
@@ -68,11 +92,17 @@ export function observeSensor(
   clock.observedUntil = maxOf(clock.observedUntil, t);
   const sensor = sensorClock(clock, sensorId, t, intervalS);
   if (t < sensor.last || (t === sensor.last && sensor.lastId !== null)) return { returned: false };
+  if (sensor.offlineSince === null) {
+    if (t !== sensor.last) noteLeft(clock, sensor.last);
+    sensor.last = t;
+    sensor.lastId = eventId;
+    return { returned: false };
+  }
   sensor.last = t;
   sensor.lastId = eventId;
-  if (sensor.offlineSince === null) return { returned: false };
   sensor.offlineSince = null;
   clock.offlineCheckAt = null;
+  noteLive(clock, t);
   closeGap(sensor, 'silent', t);
   return { returned: true };
 }
@@ -135,6 +165,7 @@ export function declareOffline(clock: ClockState, definite: EpochMs, missed: num
       nextCheck = nextCheck === null ? since : Math.min(nextCheck, since);
       continue;
     }
+    noteLeft(clock, sensor.last);
     sensor.offlineSince = since;
     pushGap(sensor, [since, null, 'silent']);
     declared.push({ sensorId, since, last: sensor.last, lastId: sensor.lastId, intervalS: sensor.intervalS });
@@ -149,11 +180,16 @@ export function declareOffline(clock: ClockState, definite: EpochMs, missed: num
  * follows the newest time seen.
  */
 export function advanceWatermark(clock: ClockState, latenessMs: number): EpochMs | null {
-  let slowest: EpochMs | null = null;
-  for (const sensor of Object.values(clock.sensors)) {
-    if (sensor.offlineSince === null && (slowest === null || sensor.last < slowest)) slowest = sensor.last;
+  let cached = slowestOf.get(clock);
+  if (!cached) {
+    let slowest: EpochMs | null = null;
+    for (const sensor of Object.values(clock.sensors)) {
+      if (sensor.offlineSince === null && (slowest === null || sensor.last < slowest)) slowest = sensor.last;
+    }
+    cached = { value: slowest };
+    slowestOf.set(clock, cached);
   }
-  const base = slowest ?? clock.observedUntil;
+  const base = cached.value ?? clock.observedUntil;
   if (base === null) return clock.watermark;
   clock.watermark = maxOf(clock.watermark, base - latenessMs);
   return clock.watermark;

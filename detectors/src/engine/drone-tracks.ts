@@ -126,11 +126,17 @@ function insertPoint(track: Track, ev: DroneEvent, t: EpochMs, [lat, lon]: LatLo
     ev.eventId,
     isOverTarget(place) ? 1 : 0,
   ];
-  if (!points.some((p) => p[5] === ev.eventId)) {
+  if (!hasEvent(points, ev.eventId)) {
     points.splice(i, 0, point);
     if (points.length > MAX_POINTS) points.shift();
   }
   return point;
+}
+
+/** Whether a point of the track came from this event (a redelivery the dedupe horizon forgot). */
+function hasEvent(points: readonly TrackPoint[], eventId: string): boolean {
+  for (let i = points.length - 1; i >= 0; i--) if (points[i]![5] === eventId) return true;
+  return false;
 }
 
 function joinOrOpen(

@@ -3,6 +3,11 @@ import type { EpochMs } from './time';
 /** One piece of evidence: the event's time and id. Kept sorted by time so any arrival order agrees. */
 export type Evidence = [t: EpochMs, eventId: string];
 
+function hasId(list: readonly Evidence[], eventId: string): boolean {
+  for (let i = list.length - 1; i >= 0; i--) if (list[i]![1] === eventId) return true;
+  return false;
+}
+
 const before = (a: Evidence, b: Evidence) => a[0] < b[0] || (a[0] === b[0] && a[1] < b[1]);
 
 /**
@@ -13,7 +18,7 @@ const before = (a: Evidence, b: Evidence) => a[0] < b[0] || (a[0] === b[0] && a[
 export function mergeEvidence(list: Evidence[], add: readonly Evidence[], max: number): number {
   let added = 0;
   for (const item of add) {
-    if (list.some((e) => e[1] === item[1])) continue;
+    if (hasId(list, item[1])) continue;
     let lo = 0;
     let hi = list.length;
     while (lo < hi) {

@@ -42,7 +42,7 @@ function runTimersBefore(ctx: RuleContext, before: EpochMs): void {
   let previous: EpochMs | null = null;
   for (;;) {
     const ruleDue = phoneFollows.nextDue(ctx);
-    const flushDue = nextFlushDue(ctx.bc, orderedRule);
+    const flushDue = nextFlushDue(ctx.bc, orderedRule, before);
     const due = ruleDue === null ? flushDue : flushDue === null ? ruleDue : Math.min(ruleDue, flushDue);
     // Each firing moves its timer on; the guard only keeps a future rule bug from spinning forever.
     if (due === null || due >= before || due === previous) return;

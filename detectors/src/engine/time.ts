@@ -7,7 +7,23 @@ export const HOUR = 60 * MINUTE;
 export const DAY = 24 * HOUR;
 
 export const toMs = (instant: string): EpochMs => Date.parse(instant);
-export const toIso = (t: EpochMs): string => new Date(t).toISOString();
+
+/**
+ * The last few conversions, by the time's low bits: alerts write the same first, last and update times
+ * over and over, and formatting a Date is far dearer than a lookup. Pure, so it cannot change a result.
+ */
+const ISO_SLOTS = 256;
+const isoTimes = new Float64Array(ISO_SLOTS).fill(NaN);
+const isoTexts = new Array<string>(ISO_SLOTS).fill('');
+
+export function toIso(t: EpochMs): string {
+  const slot = t & (ISO_SLOTS - 1);
+  if (isoTimes[slot] === t) return isoTexts[slot]!;
+  const text = new Date(t).toISOString();
+  isoTimes[slot] = t;
+  isoTexts[slot] = text;
+  return text;
+}
 
 /** The fields that decide processing order: event time, then the sensor's seq, then stable ids. */
 export interface OrderKey {
