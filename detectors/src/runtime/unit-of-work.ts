@@ -12,6 +12,20 @@ export interface UnitOfWork {
   snapshot?: Snapshot;
 }
 
+/**
+ * Consecutive units as one, in order: the same transaction a batch holding all their messages would have
+ * made. A snapshot (only a final unit has one, and nothing follows it) is the last unit's.
+ */
+export function mergeUnits(units: readonly UnitOfWork[]): UnitOfWork {
+  if (units.length === 1) return units[0]!;
+  const snapshot = units.at(-1)?.snapshot;
+  return {
+    changes: units.flatMap((u) => u.changes),
+    clockInputs: units.flatMap((u) => u.clockInputs),
+    ...(snapshot && { snapshot }),
+  };
+}
+
 /** A committed revision waiting to be published on ALERTS (a row of alert_outbox). */
 export interface OutboxRow {
   id: number;

@@ -22,7 +22,7 @@ import { Signal } from './signal';
 import { SnapshotPolicy } from './snapshot-policy';
 import { saveSnapshot } from './state-store';
 import { readStream } from './stream-reader';
-import type { OutboxRow, UnitOfWork } from './unit-of-work';
+import { mergeUnits, type OutboxRow, type UnitOfWork } from './unit-of-work';
 
 export interface DetectorsWorkerOptions {
   nc: NatsConnection;
@@ -55,6 +55,16 @@ export interface DetectorsWorkerOptions {
 
 /** At most this many operator actions per tick: a backlog after an outage drains over a few ticks. */
 const OPERATOR_ACTIONS_PER_TICK = 500;
+/** Messages correlated between two turns of the event loop. */
+const YIELD_EVERY = 50;
+/** Correlation runs at most this many batches ahead of the database. */
+const BATCHES_AHEAD = 4;
+
+interface QueuedUnit {
+  unit: UnitOfWork;
+  batch: readonly JsMsg[];
+  settle: (err?: unknown) => void;
+}
 
 type Phase = 'starting' | 'catching up' | 'consuming' | 'stopped';
 
@@ -100,10 +110,14 @@ export class DetectorsWorker {
   private ticker: NodeJS.Timeout | undefined;
   private readonly snapshots: SnapshotPolicy;
   private snapshotWrite: Promise<void> | undefined;
-  /** The last unit handed to the database: its commit, publication and acknowledgements, chained in order. */
+  /** Units correlated and waiting for the database, oldest first. */
+  private readonly queued: QueuedUnit[] = [];
+  private committer: Promise<void> | undefined;
+  /** Settles once every unit handed over so far is committed, published and acknowledged. */
   private committed: Promise<void> = Promise.resolve();
-  /** Messages received and not yet acknowledged outside `pending`: kept ours while a commit waits. */
-  private readonly held = new Set<readonly JsMsg[]>();
+  /** Batches correlated and not yet acknowledged, with their commits: kept ours while the database waits. */
+  private readonly held = new Map<readonly JsMsg[], Promise<void>>();
+  private heldMessages = 0;
   private run: Promise<void> | undefined;
 
   constructor(private readonly options: DetectorsWorkerOptions) {
@@ -294,13 +308,16 @@ export class DetectorsWorker {
   }
 
   /**
-   * Correlates a batch into a unit of work and hands it to the database, returning once the unit before it
-   * is committed: one unit commits and publishes while the next is correlated, and no more wait than that.
+   * Correlates a batch into a unit of work and hands it to the database, which commits while the next
+   * batches are correlated. Returns at once unless the database is `BATCHES_AHEAD` batches behind.
    */
   private async process(batch: JsMsg[], final: boolean): Promise<void> {
-    this.held.add(batch);
     const unit = this.newUnit();
-    for (const m of batch) await this.handle(fromJsMsg(m), unit.changes);
+    for (let i = 0; i < batch.length; i++) {
+      // Let I/O in now and then, so the commit in flight gets its replies without waiting for the whole batch.
+      if (i % YIELD_EVERY === YIELD_EVERY - 1) await new Promise(setImmediate);
+      await this.handle(fromJsMsg(batch[i]!), unit.changes);
+    }
     if (this.tickDue && !final) {
       this.tickDue = false;
       // The unit that applies an operator action marks it applied: the poll must not see it again before.
@@ -317,18 +334,53 @@ export class DetectorsWorker {
       await this.snapshotWrite;
       unit.snapshot = this.correlator!.snapshot();
     }
-    const previous = this.committed;
-    const done = previous.then(async () => {
-      await this.commit(unit);
-      for (const m of batch) m.ack();
-      this.held.delete(batch);
+    const committed = this.handOver(unit, batch);
+    this.committed = committed;
+    if (final) return committed;
+    this.snapshotIfDue(committed);
+    while (this.heldMessages > this.options.batchSize * BATCHES_AHEAD) await this.held.values().next().value;
+  }
+
+  /** Queues a unit for the committer; the promise settles once it is committed and its batch acknowledged. */
+  private handOver(unit: UnitOfWork, batch: readonly JsMsg[]): Promise<void> {
+    let settle!: QueuedUnit['settle'];
+    const committed = new Promise<void>((resolve, reject) => {
+      settle = (err) => (err === undefined ? resolve() : reject(err));
     });
-    // A failure (only ever StoppedError) reaches whoever awaits the chain next; this keeps it handled.
-    done.catch(() => undefined);
-    this.committed = done;
-    if (final) return done;
-    this.snapshotIfDue(done);
-    await previous;
+    // A failure (only ever StoppedError) reaches whoever awaits it; this keeps it from going unhandled.
+    committed.catch(() => undefined);
+    this.queued.push({ unit, batch, settle });
+    this.held.set(batch, committed);
+    this.heldMessages += batch.length;
+    this.committer ??= this.commitQueued();
+    return committed;
+  }
+
+  /**
+   * Commits the queued units in order until none waits. Whatever queued up during a commit goes as one unit
+   * (one transaction, one round of publishing): the busier the stream, the fewer round trips per event.
+   */
+  private async commitQueued(): Promise<void> {
+    try {
+      while (this.queued.length > 0) {
+        const items = this.queued.splice(0);
+        let failure: unknown;
+        try {
+          await this.commit(mergeUnits(items.map((item) => item.unit)));
+        } catch (err) {
+          failure = err;
+          items.push(...this.queued.splice(0));
+        }
+        for (const { batch, settle } of items) {
+          if (failure === undefined) for (const m of batch) m.ack();
+          this.held.delete(batch);
+          this.heldMessages -= batch.length;
+          settle(failure);
+        }
+      }
+    } finally {
+      this.committer = undefined;
+    }
   }
 
   /**
@@ -398,7 +450,7 @@ export class DetectorsWorker {
       // inside the ack wait, so they are not handed out again; on a timer, not per retry, whose backoff grows.
       const keepAlive = setInterval(
         () => {
-          for (const batch of this.held) for (const m of batch) m.working();
+          for (const batch of this.held.keys()) for (const m of batch) m.working();
           for (const m of this.pending) m.working();
         },
         Math.max(100, this.options.ackWaitMs / 3),
