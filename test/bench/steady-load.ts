@@ -32,6 +32,9 @@ export function startSteadyLoad(
       ...(process.env.WACHTPOST_CPU_PROFILE_DIR
         ? ['--cpu-prof', '--cpu-prof-dir', process.env.WACHTPOST_CPU_PROFILE_DIR]
         : []),
+      // A young generation big enough for the acknowledgements in flight: without it they are promoted and the
+      // old generation (the traffic generated up front) is collected again and again.
+      '--max-semi-space-size=64',
       '--import',
       'tsx',
       fileURLToPath(new URL('./steady-publisher.ts', import.meta.url)),
