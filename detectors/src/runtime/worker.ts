@@ -70,9 +70,10 @@ type Phase = 'starting' | 'catching up' | 'consuming' | 'stopped';
 
 /**
  * The detectors runtime: one worker on the durable pull consumer `detectors`. It correlates messages strictly
- * in stream order, one batch at a time: the engine runs over the batch (plus a clock tick when one is due),
- * the alert changes, the tick and (when due) the state snapshot are committed in one transaction, the new
- * revisions are published on ALERTS, and only then are the messages acknowledged.
+ * in stream order, one batch at a time: the engine runs over the batch (plus a clock tick when one is due)
+ * into a unit of work. Units are committed in order, each (or several queued together) in one transaction,
+ * while the next batches are correlated; the new revisions are published on ALERTS, and only then are the
+ * unit's messages acknowledged.
  *
  * Restart: the state is restored from the snapshot and the stream is read again, from the sequence after it
  * up to the last one the consumer had handed out, with the logged ticks repeated in place. The engine is
