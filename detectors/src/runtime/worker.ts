@@ -1,4 +1,5 @@
 import {
+  AckPolicy,
   jetstream,
   jetstreamManager,
   type ConsumerMessages,
@@ -96,6 +97,8 @@ export class DetectorsWorker {
   private correlator: Correlator | undefined;
   private messages: ConsumerMessages | undefined;
   private filter: string | undefined;
+  /** The consumer's ack policy is AckAll: one acknowledgement, of the latest message, covers a commit. */
+  private ackAll = false;
   private phase: Phase = 'starting';
   private failure: string | undefined;
   private stopping = false;
@@ -147,6 +150,7 @@ export class DetectorsWorker {
     this.jsm = await jetstreamManager(this.options.nc);
     const info = await this.jsm.consumers.info(this.stream, this.consumerName);
     this.filter = info.config.filter_subject || undefined;
+    this.ackAll = info.config.ack_policy === AckPolicy.All;
     this.run = this.main().catch((err: unknown) => {
       if (err instanceof StoppedError) return;
       this.failure = (err as Error).message;
@@ -372,8 +376,8 @@ export class DetectorsWorker {
           failure = err;
           items.push(...this.queued.splice(0));
         }
+        if (failure === undefined) this.acknowledge(items.map((item) => item.batch));
         for (const { batch, settle } of items) {
-          if (failure === undefined) for (const m of batch) m.ack();
           this.held.delete(batch);
           this.heldMessages -= batch.length;
           settle(failure);
@@ -382,6 +386,18 @@ export class DetectorsWorker {
     } finally {
       this.committer = undefined;
     }
+  }
+
+  /** Acknowledges committed batches: with AckAll only the latest message, which covers every earlier one. */
+  private acknowledge(batches: readonly (readonly JsMsg[])[]): void {
+    if (!this.ackAll) {
+      for (const batch of batches) for (const m of batch) m.ack();
+      return;
+    }
+    // The latest in the stream, not the last delivered: a redelivery of an older message comes later.
+    let latest: JsMsg | undefined;
+    for (const batch of batches) for (const m of batch) if (!latest || m.seq > latest.seq) latest = m;
+    latest?.ack();
   }
 
   /**
