@@ -84,8 +84,8 @@ export function sensorConsumers(config: Pick<Config, 'sensors'>): Partial<Consum
 
 /**
  * Creates a consumer, updates the mutable fields of an existing one, or recreates one whose ack policy (which
- * the server cannot change) differs: from the message after its ack floor, so what it had acknowledged is not
- * delivered again and nothing it had not is skipped.
+ * the server cannot change) differs: from the message after its ack floor, so nothing it had not acknowledged
+ * is skipped (messages acknowledged above the floor come again, and are handled as redeliveries).
  */
 async function provisionConsumer(jsm: JetStreamManager, wanted: Partial<ConsumerConfig>, log: Logger) {
   const name = wanted.durable_name!;
