@@ -3,9 +3,10 @@ import * as contraband from '../rules/contraband-delivery';
 import * as droneDrop from '../rules/drone-drop';
 import * as droneIncursion from '../rules/drone-incursion';
 import * as sensorOffline from '../rules/sensor-offline';
-import { observeHeartbeat, observeSensor } from './clock';
+import { isLatestOf, observeHeartbeat, observeSensor } from './clock';
 import type { RuleContext } from './context';
-import { observeDrone } from './drone-tracks';
+import { holdsDroneReport, observeDrone } from './drone-tracks';
+import type { LaneState } from './lane-state';
 import type { EpochMs } from './time';
 
 /** Heartbeat interval assumed for a sensor the site model does not list (validation normally rejects those). */
@@ -21,6 +22,16 @@ export function onArrival(ctx: RuleContext, ev: SensorEvent, t: EpochMs): void {
   if (ev.kind === 'heartbeat') onHeartbeat(ctx, ev, t);
   if (returned) sensorOffline.onSensorBack(ctx, ev.sensorId, t);
   if (ev.kind === 'drone') onDrone(ctx, ev, t);
+}
+
+/**
+ * Whether the lane already holds this heartbeat or drone report: the sensor's latest event, or one of its
+ * track's reports. Older heartbeats arriving again change nothing (the newest applied one stands).
+ */
+export function holdsReport(lane: LaneState, ev: SensorEvent, t: EpochMs): boolean {
+  if (ev.kind === 'heartbeat') return isLatestOf(lane.clock, ev.sensorId, t, ev.eventId);
+  if (ev.kind === 'drone') return holdsDroneReport(lane.drones, ev);
+  return false;
 }
 
 function onHeartbeat(ctx: RuleContext, ev: HeartbeatEvent, t: EpochMs): void {

@@ -107,6 +107,12 @@ export function observeSensor(
   return { returned: true };
 }
 
+/** Whether this event is the sensor's latest one, arriving again. */
+export function isLatestOf(clock: ClockState, sensorId: string, t: EpochMs, eventId: string): boolean {
+  const sensor = dget(clock.sensors, sensorId);
+  return sensor !== undefined && sensor.last === t && sensor.lastId === eventId;
+}
+
 export type HeartbeatTransition = 'fault' | 'recovered' | null;
 
 /** Applies a heartbeat's status if it is the newest; says whether a fault started, repeated or ended. */
@@ -118,7 +124,8 @@ export function observeHeartbeat(
   intervalS: number,
 ): HeartbeatTransition {
   const sensor = sensorClock(clock, sensorId, t, intervalS);
-  if (sensor.heartbeatAt !== null && t < sensor.heartbeatAt) return null;
+  // A heartbeat at the instant of the one applied is that one again: a repeat must not repeat a fault.
+  if (sensor.heartbeatAt !== null && t <= sensor.heartbeatAt) return null;
   sensor.heartbeatAt = t;
   if (sensor.intervalS !== intervalS) clock.offlineCheckAt = null;
   sensor.intervalS = intervalS;

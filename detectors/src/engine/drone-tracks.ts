@@ -19,6 +19,8 @@ export interface Track {
   /** The incident the track belongs to once it entered the airspace. */
   incident: string | null;
   points: TrackPoint[];
+  /** Ids of the latest bearing-only reports, which leave no point, so that their repeats are known too. */
+  bearingIds?: string[];
   lastAt: EpochMs;
 }
 
@@ -89,6 +91,9 @@ export function observeDrone(
     if (!track.incident && place.inAirspace) track.incident = joinOrOpen(state, fusion, trackKey, t, latLon);
   } else {
     // Bearing-only reports keep the alert over the place the track was last seen.
+    const ids = (track.bearingIds ??= []);
+    ids.push(ev.eventId);
+    if (ids.length > MAX_POINTS) ids.shift();
     const latest = track.points.at(-1);
     if (latest) place = view.place([latest[1], latest[2]]);
   }
@@ -133,7 +138,17 @@ function insertPoint(track: Track, ev: DroneEvent, t: EpochMs, [lat, lon]: LatLo
   return point;
 }
 
-/** Whether a point of the track came from this event (a redelivery the dedupe horizon forgot). */
+/**
+ * Whether the report's track already holds it: a repeat, recognised among the track's latest
+ * `MAX_POINTS` positions or bearing-only reports instead of by an hour of remembered ids.
+ */
+export function holdsDroneReport(state: DroneState, ev: DroneEvent): boolean {
+  const track = dget(state.tracks, trackKeyOf(ev));
+  if (!track) return false;
+  return ev.position ? hasEvent(track.points, ev.eventId) : (track.bearingIds?.includes(ev.eventId) ?? false);
+}
+
+/** Whether a point of the track came from this event. */
 function hasEvent(points: readonly TrackPoint[], eventId: string): boolean {
   for (let i = points.length - 1; i >= 0; i--) if (points[i]![5] === eventId) return true;
   return false;

@@ -258,6 +258,43 @@ describe('engine properties', () => {
   );
 
   it(
+    'redeliveries change nothing: any events delivered again, up to an hour after their first delivery',
+    () => {
+      fc.assert(
+        fc.property(
+          scenarioArb.chain((items) => {
+            const events = sorted(eventsOf(items));
+            return fc.tuple(
+              fc.constant(events),
+              fc.array(fc.tuple(fc.nat(events.length - 1), fc.integer({ min: 0, max: 60 * MIN })), {
+                minLength: 1,
+                maxLength: 20,
+              }),
+            );
+          }),
+          ([events, again]) => {
+            // Each copy arrives as if observed `delay` later: after everything older than that.
+            const deliveries = [
+              ...events.map((e) => ({ e, due: toMs(e.observedAt), copy: 0 })),
+              ...again.map(([i, delay]) => ({
+                e: events[i]!,
+                due: toMs(events[i]!.observedAt) + delay,
+                copy: 1,
+              })),
+            ];
+            deliveries.sort(
+              (a, b) => a.due - b.due || a.copy - b.copy || compareOrder(orderKey(a.e), orderKey(b.e)),
+            );
+            expect(run(deliveries.map((d) => d.e))).toEqual(run(events));
+          },
+        ),
+        PROPERTY_RUNS,
+      );
+    },
+    TIMEOUT_MS,
+  );
+
+  it(
     'the state survives a JSON round trip mid-stream with identical results',
     () => {
       fc.assert(

@@ -76,6 +76,26 @@ describe('engine', () => {
     expect(h.engine.lanes(h.state)[0]).toMatchObject({ processed: 1, duplicates: 1 });
   });
 
+  it('knows repeated heartbeats and drone reports by their sensor and track, without remembering their ids', () => {
+    const h = harness();
+    const fault = heartbeat('hb1', '2026-06-01T22:00:00.000Z', 'radar-1', 'fault');
+    const positioned = drone('d1', '2026-06-01T22:00:01.000Z', 'T1', SPOTS.overYard1);
+    const bearing = drone('d2', '2026-06-01T22:00:02.000Z', 'T1', null, { detection: 'rf' });
+    const later = drone('d3', '2026-06-01T22:00:03.000Z', 'T1', SPOTS.overYard1);
+    for (const ev of [fault, positioned, bearing, later])
+      expect(h.engine.step(h.state, ev).disposition).toBe('processed');
+    expect(h.engine.step(h.state, later).disposition).toBe('duplicate');
+    for (const ev of [positioned, bearing])
+      expect(h.engine.step(h.state, ev)).toMatchObject({ disposition: 'duplicate', changes: [] });
+    // No longer the radar's latest event, so not known as a repeat; but it changes nothing: no repeated fault.
+    expect(h.engine.step(h.state, fault).changes).toEqual([]);
+    expect(h.engine.flush(h.state).changes.filter((c) => c.alert.rule === 'sensor-offline')).toEqual([]);
+    expect(h.engine.alerts(h.state).find((a) => a.rule === 'sensor-offline')).toMatchObject({ count: 1 });
+    const lane = Object.values(h.state.lanes)[0]!;
+    expect(lane.seenOrder).toEqual([]);
+    expect(h.engine.lanes(h.state)[0]).toMatchObject({ processed: 5, duplicates: 3 });
+  });
+
   it('ignores events of sites it does not know', () => {
     const h = harness();
     const ev = { ...gsm('g1', nights[0]!, 'a-01'), siteId: 'elsewhere' };

@@ -1,7 +1,7 @@
 import type { Alert, SensorEvent, SiteIndex, SiteModel } from '@wachtpost/contracts';
 import { resolveDetectorParams, type DetectorParams } from '../params';
 import { applyOperatorAction, flushAll, type AlertChange, type OperatorAction } from './alert-book';
-import { onArrival } from './arrival-path';
+import { holdsReport, onArrival } from './arrival-path';
 import { expectSensor } from './clock';
 import { createContext, type RuleContext } from './context';
 import { dget, dset } from './dict';
@@ -148,12 +148,16 @@ export function createEngine(sites: readonly (SiteModel | SiteIndex)[], options:
       if (!setup) return { state, changes, disposition: 'unknown-site' };
       const lane = laneOf(state, event.siteId, event.exercise);
       const t = toMs(event.observedAt);
-      if (dget(lane.seen, event.eventId) !== undefined) {
+      if (dget(lane.seen, event.eventId) !== undefined || holdsReport(lane, event, t)) {
         lane.stats.duplicates++;
         return { state, changes, disposition: 'duplicate' };
       }
-      dset(lane.seen, event.eventId, t);
-      lane.seenOrder.push([t, event.eventId]);
+      // Only events whose repeat could count twice are remembered: at load nearly every event is a drone
+      // report or a heartbeat, and an hour of their ids was most of the state.
+      if (isOrdered(event)) {
+        dset(lane.seen, event.eventId, t);
+        lane.seenOrder.push([t, event.eventId]);
+      }
       lane.firstAt = minOf(lane.firstAt, t);
       lane.stats.processed++;
       const ctx = contextOf(setup, lane, changes);

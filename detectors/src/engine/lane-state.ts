@@ -35,7 +35,7 @@ export interface LaneState {
    * array of hundreds of thousands (two minutes of busy traffic) costs tens of microseconds each.
    */
   bufferHead: number;
-  /** Event id -> event time, to drop redeliveries within the dedupe horizon. */
+  /** GSM, search and roster event id -> event time, to drop their redeliveries within the dedupe horizon. */
   seen: Dict<EpochMs>;
   /** The same ids in arrival order, so forgetting them is a cut from the front, not a scan. */
   seenOrder: [t: EpochMs, eventId: string][];
