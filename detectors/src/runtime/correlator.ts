@@ -114,11 +114,12 @@ export class Correlator {
     this.replayUpTo(Number.MAX_SAFE_INTEGER, out);
   }
 
-  /** The parts of the state that grow with traffic, in items: buffered events and remembered event ids. */
+  /** The parts of the state that grow with traffic, in items: buffered events, remembered event ids, drone reports. */
   get size(): number {
     let items = 0;
     for (const lane of Object.values(this.state.lanes)) {
       items += lane.buffer.length - lane.bufferHead + lane.seenOrder.length;
+      for (const track of Object.values(lane.drones.tracks)) items += track.points.length;
     }
     return items;
   }

@@ -10,29 +10,29 @@ describe('SnapshotPolicy', () => {
     expect(policy.due(10_000)).toBe(true);
   });
 
-  it('waits longer when snapshots are expensive, so they take at most 0.5% of the time', () => {
+  it('waits longer when snapshots are expensive, so they take at most 0.2% of the time', () => {
     const policy = new SnapshotPolicy(10_000);
     policy.taken(0, 500);
-    expect(policy.intervalFor()).toBe(100_000);
-    expect(policy.due(99_999)).toBe(false);
-    expect(policy.due(100_000)).toBe(true);
+    expect(policy.intervalFor()).toBe(250_000);
+    expect(policy.due(249_999)).toBe(false);
+    expect(policy.due(250_000)).toBe(true);
   });
 
   it('predicts the cost of a grown state from what the last large one cost per item', () => {
     const policy = new SnapshotPolicy(10_000);
     policy.taken(0, 100, 100_000); // 1 µs per item
-    expect(policy.due(20_000, 100_000)).toBe(true);
-    // Ten times the items: a 1 s pause, so 200 s apart.
-    expect(policy.intervalFor(1_000_000)).toBe(200_000);
-    expect(policy.due(199_999, 1_000_000)).toBe(false);
+    expect(policy.due(50_000, 100_000)).toBe(true);
+    // Ten times the items: a 1 s pause, so 500 s apart.
+    expect(policy.intervalFor(1_000_000)).toBe(500_000);
+    expect(policy.due(499_999, 1_000_000)).toBe(false);
   });
 
   it('before any large snapshot assumes a conservative cost per item', () => {
     const policy = new SnapshotPolicy(10_000);
     policy.taken(0, 5, 100);
-    // 300,000 buffered events at 2 µs: 0.6 s, so not before 120 s.
-    expect(policy.due(60_000, 300_000)).toBe(false);
-    expect(policy.due(120_000, 300_000)).toBe(true);
+    // 300,000 buffered events at 2 µs: 0.6 s, so not before 300 s.
+    expect(policy.due(150_000, 300_000)).toBe(false);
+    expect(policy.due(300_000, 300_000)).toBe(true);
   });
 
   it('with an interval of 0 snapshots every batch', () => {
