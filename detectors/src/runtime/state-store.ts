@@ -16,7 +16,7 @@ ON CONFLICT (partition) DO UPDATE SET
 WHERE (detector_state.stream_seq, detector_state.clock_no) <= (EXCLUDED.stream_seq, EXCLUDED.clock_no)`;
 
 /**
- * Compressed off the event loop (zlib runs on libuv's threads), at the fastest level: a fifth of the bytes,
+ * Compressed off the event loop (zlib runs on libuv's threads), at the fastest level: about 40% of the bytes,
  * and PostgreSQL neither parses nor compresses tens of MB per snapshot (migration 008).
  */
 const deflate = promisify(zlib.deflate);
