@@ -182,33 +182,37 @@ describe('engine properties', () => {
   it(
     'replaying the same events gives the same alerts (a restart that replays reproduces them)',
     () => {
-      /** How often each rule and kind of change came up over all runs. */
-      const seen: Record<string, number> = {};
       fc.assert(
         fc.property(scenarioArb, (items) => {
           const events = sorted(eventsOf(items));
-          const r = run(events);
-          for (const a of r.alerts) seen[a.rule] = (seen[a.rule] ?? 0) + 1;
-          for (const c of r.changes) seen[c.change] = (seen[c.change] ?? 0) + 1;
-          expect(r).toEqual(run(events));
+          expect(run(events)).toEqual(run(events));
         }),
         PROPERTY_RUNS,
       );
-      // The generator is dense enough that the windowed rules and the lifecycle are really exercised.
-      for (const what of [
-        'persistent-phone',
-        'search-missed',
-        'gsm-burst',
-        'detection-gap',
-        'drone-drop',
-        'resolved',
-        'recorrelated',
-      ]) {
-        expect(seen[what], what).toBeGreaterThan(0);
-      }
     },
     TIMEOUT_MS,
   );
+
+  it('the scenario generator is dense enough that the windowed rules and the lifecycle are exercised', () => {
+    // A fixed sample: with random ones a rare rule was missing from 40 scenarios about once in 40 runs.
+    const seen: Record<string, number> = {};
+    for (const items of fc.sample(scenarioArb, { numRuns: 40, seed: 20261129 })) {
+      const r = run(sorted(eventsOf(items)));
+      for (const a of r.alerts) seen[a.rule] = (seen[a.rule] ?? 0) + 1;
+      for (const c of r.changes) seen[c.change] = (seen[c.change] ?? 0) + 1;
+    }
+    for (const what of [
+      'persistent-phone',
+      'search-missed',
+      'gsm-burst',
+      'detection-gap',
+      'drone-drop',
+      'resolved',
+      'recorrelated',
+    ]) {
+      expect(seen[what] ?? 0, what).toBeGreaterThan(0);
+    }
+  });
 
   it(
     'any reordering within the allowed lateness gives the same alerts',
