@@ -30,7 +30,7 @@ export function onArrival(ctx: RuleContext, ev: SensorEvent, t: EpochMs): void {
  */
 export function holdsReport(lane: LaneState, ev: SensorEvent, t: EpochMs): boolean {
   if (ev.kind === 'heartbeat') return isLatestOf(lane.clock, ev.sensorId, t, ev.eventId);
-  if (ev.kind === 'drone') return holdsDroneReport(lane.drones, ev);
+  if (ev.kind === 'drone') return holdsDroneReport(lane.drones, ev, t);
   return false;
 }
 

@@ -19,8 +19,8 @@ export interface Track {
   /** The incident the track belongs to once it entered the airspace. */
   incident: string | null;
   points: TrackPoint[];
-  /** Ids of the latest bearing-only reports, which leave no point, so that their repeats are known too. */
-  bearingIds?: string[];
+  /** The latest bearing-only reports, which leave no point, in time order, so that their repeats are known too. */
+  bearings?: [t: EpochMs, eventId: string][];
   lastAt: EpochMs;
 }
 
@@ -91,9 +91,11 @@ export function observeDrone(
     if (!track.incident && place.inAirspace) track.incident = joinOrOpen(state, fusion, trackKey, t, latLon);
   } else {
     // Bearing-only reports keep the alert over the place the track was last seen.
-    const ids = (track.bearingIds ??= []);
-    ids.push(ev.eventId);
-    if (ids.length > MAX_POINTS) ids.shift();
+    const bearings = (track.bearings ??= []);
+    let i = bearings.length;
+    while (i > 0 && bearings[i - 1]![0] > t) i--;
+    bearings.splice(i, 0, [t, ev.eventId]);
+    if (bearings.length > MAX_POINTS) bearings.shift();
     const latest = track.points.at(-1);
     if (latest) place = view.place([latest[1], latest[2]]);
   }
@@ -131,10 +133,8 @@ function insertPoint(track: Track, ev: DroneEvent, t: EpochMs, [lat, lon]: LatLo
     ev.eventId,
     isOverTarget(place) ? 1 : 0,
   ];
-  if (!hasEvent(points, ev.eventId)) {
-    points.splice(i, 0, point);
-    if (points.length > MAX_POINTS) points.shift();
-  }
+  points.splice(i, 0, point);
+  if (points.length > MAX_POINTS) points.shift();
   return point;
 }
 
@@ -142,15 +142,24 @@ function insertPoint(track: Track, ev: DroneEvent, t: EpochMs, [lat, lon]: LatLo
  * Whether the report's track already holds it: a repeat, recognised among the track's latest
  * `MAX_POINTS` positions or bearing-only reports instead of by an hour of remembered ids.
  */
-export function holdsDroneReport(state: DroneState, ev: DroneEvent): boolean {
+export function holdsDroneReport(state: DroneState, ev: DroneEvent, t: EpochMs): boolean {
   const track = dget(state.tracks, trackKeyOf(ev));
   if (!track) return false;
-  return ev.position ? hasEvent(track.points, ev.eventId) : (track.bearingIds?.includes(ev.eventId) ?? false);
+  return ev.position
+    ? holdsAt(track.points, 5, t, ev.eventId)
+    : holdsAt(track.bearings ?? [], 1, t, ev.eventId);
 }
 
-/** Whether a point of the track came from this event. */
-function hasEvent(points: readonly TrackPoint[], eventId: string): boolean {
-  for (let i = points.length - 1; i >= 0; i--) if (points[i]![5] === eventId) return true;
+/** Whether a list in time order holds the event (its id at `idAt`): only the entries at its time need a look. */
+function holdsAt(
+  list: readonly (readonly [EpochMs, ...unknown[]])[],
+  idAt: number,
+  t: EpochMs,
+  eventId: string,
+): boolean {
+  for (let i = list.length - 1; i >= 0 && list[i]![0] >= t; i--) {
+    if (list[i]![0] === t && list[i]![idAt] === eventId) return true;
+  }
   return false;
 }
 
