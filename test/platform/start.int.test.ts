@@ -120,8 +120,14 @@ describe('pnpm start', () => {
         expect(run.output()).toMatch(
           /database: {2}postgres:\/\/wachtpost:\*\*\*@127\.0\.0\.1:\d+\/wachtpost/,
         );
-        if (round === 1) expect(run.output()).toContain('initialising the embedded PostgreSQL data folder');
-        else expect(run.output()).not.toContain('initialising the embedded PostgreSQL data folder');
+        if (round === 1) {
+          expect(run.output()).toContain('initialising the embedded PostgreSQL data folder');
+          // A second start on the same data folder says why it cannot run.
+          const second = start({ ...env, PORT: String(await freePort()) });
+          const code = await new Promise((resolve) => second.child.once('exit', resolve));
+          expect(code).toBe(1);
+          expect(second.output()).toMatch(/embedded PostgreSQL in \S+ is already running \(pid \d+\)/);
+        } else expect(run.output()).not.toContain('initialising the embedded PostgreSQL data folder');
       } finally {
         expect(await stop(run.child)).toBe(0);
       }

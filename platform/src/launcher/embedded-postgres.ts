@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { arch, platform } from 'node:os';
 import { dirname, join, sep } from 'node:path';
@@ -77,6 +77,24 @@ function letPostgresReachBinaries(log: Logger) {
   }
 }
 
+/** A second `pnpm start` on the same data folder: say so, rather than let PostgreSQL fail without a word. */
+function refuseIfRunning(databaseDir: string): void {
+  const lockFile = join(databaseDir, 'postmaster.pid');
+  if (!existsSync(lockFile)) return;
+  const pid = Number(readFileSync(lockFile, 'utf8').split('\n')[0]);
+  if (!Number.isInteger(pid) || pid <= 0) return;
+  try {
+    process.kill(pid, 0);
+  } catch (err) {
+    // Gone: a stale lock file from a crash, which PostgreSQL clears itself. EPERM: alive, another user's.
+    if ((err as NodeJS.ErrnoException).code !== 'EPERM') return;
+  }
+  throw new Error(
+    `the embedded PostgreSQL in ${databaseDir} is already running (pid ${pid}): another Wachtpost uses ` +
+      'this data folder; stop it first, or give this one WACHTPOST_DATA_DIR or DATABASE_URL',
+  );
+}
+
 export async function startEmbeddedPostgres(dir: string, log: Logger): Promise<EmbeddedDatabase> {
   const EmbeddedPostgres = await importWithoutExitHooks();
   const databaseDir = join(dir, 'postgres');
@@ -101,7 +119,14 @@ export async function startEmbeddedPostgres(dir: string, log: Logger): Promise<E
     log.info({ databaseDir }, 'initialising the embedded PostgreSQL data folder');
     await server.initialise();
   }
-  await server.start();
+  refuseIfRunning(databaseDir);
+  // The package rejects with nothing at all when PostgreSQL exits while starting.
+  await server.start().catch((err: unknown) => {
+    if (err instanceof Error) throw err;
+    throw new Error(
+      `the embedded PostgreSQL in ${databaseDir} exited while starting; LOG_LEVEL=debug shows its log`,
+    );
+  });
   const url = `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${DATABASE}`;
   const admin = new pg.Client({
     connectionString: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`,
