@@ -103,6 +103,8 @@ export const alertLatencyBench: Benchmark = {
           backgroundPerSec: Math.round(published / seconds),
           background,
           detectorsBacklogAtEnd: backlog,
+          // Every probe in order, warm-up first (-1: no alert): where in a run the slow ones fall.
+          probesMs: sent.map((id) => Math.round(latencyOf.get(id) ?? -1)),
         },
       ];
     } finally {
