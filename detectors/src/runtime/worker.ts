@@ -488,8 +488,10 @@ export class DetectorsWorker {
    * covers the gap).
    */
   private snapshotIfDue(covered: Promise<void>): void {
+    // The size walks every drone track: not while a write is in flight, when no snapshot can be taken anyway.
+    if (this.snapshotWrite) return;
     const items = this.correlator!.size;
-    if (this.snapshotWrite || !this.snapshots.due(Date.now(), items)) return;
+    if (!this.snapshots.due(Date.now(), items)) return;
     const started = performance.now();
     const snapshot = this.correlator!.snapshot();
     this.snapshots.taken(Date.now(), performance.now() - started, items);
