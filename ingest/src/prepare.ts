@@ -6,7 +6,6 @@ import {
   type SiteIndex,
   type ValidationContext,
 } from '@wachtpost/contracts';
-import { copyLine } from './copy-line';
 
 /** One message as ingest sees it: the subject, the raw bytes and the stream sequence. */
 export interface RawMessage {
@@ -15,17 +14,10 @@ export interface RawMessage {
   streamSeq: number;
 }
 
-/**
- * An accepted event, already encoded as its row. The parsed event is not kept: a batch waits for its commit
- * for a while, and thousands of parsed events kept alive that long cost more in garbage collection than
- * validating them did.
- */
 export interface AcceptedRow {
-  eventId: string;
-  /** observedAt in epoch ms, for the lag metric. */
-  observedAtMs: number;
-  /** The sensor_events row as a line of COPY text. */
-  copyLine: Buffer;
+  event: SensorEvent;
+  wingId: string | null;
+  zoneId: string | null;
   streamSeq: number;
   /** The message this row came from, so a row the database refuses can be rejected with its bytes. */
   message: RawMessage;
@@ -81,22 +73,16 @@ export function placeOf(
   }
 }
 
-/**
- * Builds a batch one message at a time, validating and encoding each as it arrives: pure, so it is tested
- * without NATS or a database. A message's parsed event dies young; the batch keeps only its encoded row.
- */
-export class BatchBuilder {
-  private readonly accepted: AcceptedRow[] = [];
-  private readonly rejected: RejectedRow[] = [];
-  private readonly seen = new Set<string>();
-  private duplicatesInBatch = 0;
-
-  constructor(private readonly ctx: ValidationContext) {}
-
-  add(message: RawMessage): void {
-    const verdict = validateSensorMessage(message.subject, message.data, this.ctx);
+/** Validates a batch against the contract and the site models: pure, so it is tested without NATS or a database. */
+export function prepareBatch(messages: readonly RawMessage[], ctx: ValidationContext): PreparedBatch {
+  const accepted: AcceptedRow[] = [];
+  const rejected: RejectedRow[] = [];
+  const seen = new Set<string>();
+  let duplicatesInBatch = 0;
+  for (const message of messages) {
+    const verdict = validateSensorMessage(message.subject, message.data, ctx);
     if (!verdict.ok) {
-      this.rejected.push({
+      rejected.push({
         streamSeq: message.streamSeq,
         subject: message.subject,
         reason: verdict.reason,
@@ -104,36 +90,22 @@ export class BatchBuilder {
         eventId: verdict.eventId ?? null,
         raw: message.data,
       });
-      return;
+      continue;
     }
-    const { event } = verdict;
-    if (this.seen.has(event.eventId)) {
-      this.duplicatesInBatch++;
-      return;
+    if (seen.has(verdict.event.eventId)) {
+      duplicatesInBatch++;
+      continue;
     }
-    this.seen.add(event.eventId);
-    const place = placeOf(event, this.ctx.sites.get(event.siteId)!);
-    this.accepted.push({
-      eventId: event.eventId,
-      observedAtMs: Date.parse(event.observedAt),
-      // Off the JS heap (Buffer.from takes small ones from a shared slab), so a waiting batch costs the
-      // garbage collector one small object per row.
-      copyLine: Buffer.from(copyLine(event, place, message.streamSeq)),
+    seen.add(verdict.event.eventId);
+    const site = ctx.sites.get(verdict.event.siteId)!;
+    accepted.push({
+      event: verdict.event,
+      ...placeOf(verdict.event, site),
       streamSeq: message.streamSeq,
       message,
     });
   }
-
-  finish(): PreparedBatch {
-    return { accepted: this.accepted, rejected: this.rejected, duplicatesInBatch: this.duplicatesInBatch };
-  }
-}
-
-/** Validates a batch against the contract and the site models. */
-export function prepareBatch(messages: readonly RawMessage[], ctx: ValidationContext): PreparedBatch {
-  const batch = new BatchBuilder(ctx);
-  for (const message of messages) batch.add(message);
-  return batch.finish();
+  return { accepted, rejected, duplicatesInBatch };
 }
 
 /** Turns a row the database refused (say a \u0000 in a string, which jsonb cannot hold) into a rejection. */
@@ -143,7 +115,7 @@ export function refusedByDatabase(row: AcceptedRow, error: string): RejectedRow 
     subject: row.message.subject,
     reason: 'schema',
     detail: `the database refused the event: ${error}`,
-    eventId: row.eventId,
+    eventId: row.event.eventId,
     raw: row.message.data,
   };
 }

@@ -51,7 +51,7 @@ export async function storeBatch(
       try {
         const result = await insert(accepted, rejected);
         for (const row of accepted) {
-          if (result.inserted.has(row.eventId)) outcome.stored.push(row);
+          if (result.inserted.has(row.event.eventId)) outcome.stored.push(row);
           else outcome.duplicates++;
         }
         for (const [reason, n] of result.rejectedByReason) {

@@ -2,7 +2,7 @@ import { jetstream, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream
 import { INGEST_CONSUMER, SENSORS_STREAM, type SiteIndex } from '@wachtpost/contracts';
 import { type Logger, type NatsConnection, type Pool, type Registry } from '@wachtpost/platform';
 import { ingestMetrics } from './metrics';
-import { BatchBuilder, type AcceptedRow } from './prepare';
+import { prepareBatch, type AcceptedRow } from './prepare';
 import { storeBatch } from './store-batch';
 import { insertRows } from './writer';
 
@@ -25,12 +25,6 @@ export interface IngestWorkerOptions {
   onCommitted?: (rows: AcceptedRow[], committedAt: number) => void;
 }
 
-/** A batch being filled: its rows, validated and encoded as their messages came, and the messages to ack. */
-interface Filling {
-  rows: BatchBuilder;
-  messages: JsMsg[];
-}
-
 /**
  * One ingest worker on the shared durable pull consumer: fills batches by size or time, validates them, writes
  * each in one statement and acknowledges its messages only after the commit. Several workers (threads of this
@@ -39,7 +33,7 @@ interface Filling {
  */
 export class IngestWorker {
   private messages: ConsumerMessages | undefined;
-  private filling: Filling | undefined;
+  private pending: JsMsg[] = [];
   private timer: NodeJS.Timeout | undefined;
   private inFlight = new Set<Promise<void>>();
   private loop: Promise<void> | undefined;
@@ -76,21 +70,11 @@ export class IngestWorker {
     await Promise.all(this.inFlight);
   }
 
-  /**
-   * Validates and encodes each message as it arrives, so the batch is ready to write when it is full and a
-   * parsed event dies young instead of waiting for the commit.
-   */
   private async receive(messages: ConsumerMessages) {
-    const { sites, retentionMs, batchSize, batchWaitMs } = this.options;
     for await (const msg of messages) {
-      const filling = (this.filling ??= {
-        rows: new BatchBuilder({ sites, now: Date.now(), retentionMs }),
-        messages: [],
-      });
-      filling.rows.add({ subject: msg.subject, data: msg.data, streamSeq: msg.seq });
-      filling.messages.push(msg);
-      if (filling.messages.length >= batchSize) await this.dispatch();
-      else this.timer ??= setTimeout(() => void this.dispatch(), batchWaitMs);
+      this.pending.push(msg);
+      if (this.pending.length >= this.options.batchSize) await this.dispatch();
+      else this.timer ??= setTimeout(() => void this.dispatch(), this.options.batchWaitMs);
     }
   }
 
@@ -99,28 +83,31 @@ export class IngestWorker {
     clearTimeout(this.timer);
     this.timer = undefined;
     while (this.inFlight.size >= this.options.maxInFlight) await Promise.race(this.inFlight);
-    const batch = this.filling;
-    if (!batch) return;
-    this.filling = undefined;
+    if (this.pending.length === 0) return;
+    const batch = this.pending;
+    this.pending = [];
     const write = this.write(batch).finally(() => this.inFlight.delete(write));
     this.inFlight.add(write);
   }
 
-  private async write({ rows, messages }: Filling): Promise<void> {
-    const { pool, log } = this.options;
-    const prepared = rows.finish();
+  private async write(batch: JsMsg[]): Promise<void> {
+    const { pool, log, sites, retentionMs } = this.options;
+    const prepared = prepareBatch(
+      batch.map((m) => ({ subject: m.subject, data: m.data, streamSeq: m.seq })),
+      { sites, now: Date.now(), retentionMs },
+    );
     let lastWorking = Date.now();
     const outcome = await storeBatch(prepared, (accepted, rejected) => insertRows(pool, accepted, rejected), {
       onRetry: (err, attempt, delayMs) => {
         this.lastError = (err as Error).message;
         this.metrics.retries.inc();
         log.warn(
-          { err: (err as Error).message, attempt, delayMs, batch: messages.length },
+          { err: (err as Error).message, attempt, delayMs, batch: batch.length },
           'batch write failed; retrying',
         );
         // Keep the messages ours while we wait, instead of letting JetStream redeliver them elsewhere.
         if (Date.now() - lastWorking > this.options.ackWaitMs / 3) {
-          for (const m of messages) m.working();
+          for (const m of batch) m.working();
           lastWorking = Date.now();
         }
       },
@@ -128,14 +115,14 @@ export class IngestWorker {
     const committedAt = Date.now();
     if (this.lastError) log.info('database writes succeed again');
     this.lastError = undefined;
-    for (const m of messages) m.ack();
+    for (const m of batch) m.ack();
 
     const { events, lag, batchSize } = this.metrics;
-    batchSize.observe(messages.length);
+    batchSize.observe(batch.length);
     if (outcome.stored.length) events.inc({ result: 'accepted' }, outcome.stored.length);
     if (outcome.duplicates) events.inc({ result: 'duplicate' }, outcome.duplicates);
     for (const [reason, n] of outcome.rejectedByReason) events.inc({ result: 'rejected', reason }, n);
-    for (const row of outcome.stored) lag.observe((committedAt - row.observedAtMs) / 1000);
+    for (const row of outcome.stored) lag.observe((committedAt - Date.parse(row.event.observedAt)) / 1000);
     this.options.onCommitted?.(outcome.stored, committedAt);
   }
 }

@@ -1,7 +1,6 @@
 import type { Pool } from '@wachtpost/platform';
 import type { PoolClient } from 'pg';
 import copyStreams from 'pg-copy-streams';
-import { copyText, SENSOR_EVENT_COLUMNS } from './copy-line';
 import type { AcceptedRow, RejectedRow } from './prepare';
 
 export interface InsertResult {
@@ -9,6 +8,17 @@ export interface InsertResult {
   inserted: Set<string>;
   rejectedByReason: Map<string, number>;
 }
+
+export const SENSOR_EVENT_COLUMNS =
+  'event_id, site_id, kind, sensor_id, observed_at, seq, exercise, wing_id, zone_id, stream_seq, body';
+
+// Used when COPY meets a stored eventId (a redelivery, a gateway retry outside the NATS duplicate window).
+const INSERT_ACCEPTED = `
+INSERT INTO sensor_events (${SENSOR_EVENT_COLUMNS})
+SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::bigint[],
+                     $7::boolean[], $8::text[], $9::text[], $10::bigint[], $11::jsonb[])
+ON CONFLICT DO NOTHING
+RETURNING event_id`;
 
 const INSERT_REJECTED = `
 INSERT INTO rejected_events (stream_seq, subject, reason, detail, event_id, raw)
@@ -21,37 +31,56 @@ const storable = (text: string) => text.replaceAll('\u0000', '\uFFFD');
 const asBuffer = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 const UNIQUE_VIOLATION = '23505';
 
-function copyInto(client: PoolClient, table: string, rows: AcceptedRow[]): Promise<void> {
-  const stream = client.query(copyStreams.from(`COPY ${table} (${SENSOR_EVENT_COLUMNS}) FROM STDIN`));
-  return new Promise<void>((resolve, reject) => {
+function columnsOf(row: AcceptedRow) {
+  const e = row.event;
+  return [
+    e.eventId,
+    e.siteId,
+    e.kind,
+    e.sensorId,
+    e.observedAt,
+    e.seq ?? null,
+    e.exercise,
+    row.wingId,
+    row.zoneId,
+    row.streamSeq,
+  ];
+}
+
+/**
+ * COPY text format. Ids, kinds and times are contract-checked and carry no tab, newline or backslash; the body is
+ * JSON.stringify output, which escapes control characters, so only its backslashes need doubling.
+ */
+export function copyText(rows: AcceptedRow[]): string {
+  let text = '';
+  for (const row of rows) {
+    const cols = columnsOf(row).map((v) => (v === null ? '\\N' : String(v)));
+    text += `${cols.join('\t')}\t${JSON.stringify(row.event).replaceAll('\\', '\\\\')}\n`;
+  }
+  return text;
+}
+
+async function copyAccepted(client: PoolClient, rows: AcceptedRow[]): Promise<void> {
+  const stream = client.query(copyStreams.from(`COPY sensor_events (${SENSOR_EVENT_COLUMNS}) FROM STDIN`));
+  await new Promise<void>((resolve, reject) => {
     stream.once('finish', resolve);
     stream.once('error', reject);
     stream.end(copyText(rows));
   });
 }
 
-/**
- * The same rows through a per-session staging table, then INSERT ... ON CONFLICT DO NOTHING, which skips the
- * events already stored; one transaction, so a failure leaves neither table changed.
- */
 async function insertAcceptedSkippingStored(client: PoolClient, rows: AcceptedRow[]): Promise<Set<string>> {
-  await client.query('BEGIN');
-  try {
-    await client.query(
-      'CREATE TEMP TABLE IF NOT EXISTS incoming_sensor_events (LIKE sensor_events INCLUDING DEFAULTS) ON COMMIT DELETE ROWS',
-    );
-    await copyInto(client, 'incoming_sensor_events', rows);
-    const { rows: stored } = await client.query<{ event_id: string }>(
-      `INSERT INTO sensor_events (${SENSOR_EVENT_COLUMNS})
-       SELECT ${SENSOR_EVENT_COLUMNS} FROM incoming_sensor_events
-       ON CONFLICT DO NOTHING RETURNING event_id`,
-    );
-    await client.query('COMMIT');
-    return new Set(stored.map((r) => r.event_id));
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  }
+  const columns = Array.from({ length: 11 }, () => new Array<unknown>(rows.length));
+  rows.forEach((row, i) => {
+    columnsOf(row).forEach((v, c) => (columns[c]![i] = v));
+    columns[10]![i] = JSON.stringify(row.event);
+  });
+  const { rows: stored } = await client.query<{ event_id: string }>({
+    name: 'ingest-insert-accepted',
+    text: INSERT_ACCEPTED,
+    values: columns,
+  });
+  return new Set(stored.map((r) => r.event_id));
 }
 
 async function insertRejected(client: PoolClient, rows: RejectedRow[]): Promise<Map<string, number>> {
@@ -74,8 +103,7 @@ async function insertRejected(client: PoolClient, rows: RejectedRow[]): Promise<
 
 /**
  * Writes one batch. Accepted rows go in with a single COPY, the fastest path PostgreSQL has; when the COPY meets
- * an event already stored, the batch is written again through a staging table with INSERT ... ON CONFLICT DO
- * NOTHING, which skips it.
+ * an event already stored, the batch is written again with INSERT ... ON CONFLICT DO NOTHING, which skips it.
  * Each statement is atomic and idempotent on its own (eventId; stream sequence and bytes for rejections), so
  * a retry after a failure between them stores nothing twice.
  */
@@ -93,8 +121,8 @@ export async function insertRows(
     let inserted = new Set<string>();
     if (accepted.length) {
       try {
-        await copyInto(client, 'sensor_events', accepted);
-        inserted = new Set(accepted.map((r) => r.eventId));
+        await copyAccepted(client, accepted);
+        inserted = new Set(accepted.map((r) => r.event.eventId));
       } catch (err) {
         if ((err as { code?: string }).code !== UNIQUE_VIOLATION) throw err;
         inserted = await insertAcceptedSkippingStored(client, accepted);

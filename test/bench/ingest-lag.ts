@@ -15,7 +15,7 @@ export const ingestLagBench: Benchmark = {
       const lags: number[] = [];
       await h.startWorker({
         onCommitted: (rows, committedAt) => {
-          for (const row of rows) lags.push(committedAt - row.observedAtMs);
+          for (const row of rows) lags.push(committedAt - Date.parse(row.event.observedAt));
         },
       });
       const { published, seconds } = await startSteadyLoad(h.nats.url, rate, durationS).done;
