@@ -1,4 +1,7 @@
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { SENSORS_STREAM } from '@wachtpost/contracts';
 import { copyText, prepareBatch, SENSOR_EVENT_COLUMNS } from '@wachtpost/ingest';
+import { sensorConsumers, type NatsConnection } from '@wachtpost/platform';
 import pg from 'pg';
 import copyStreams from 'pg-copy-streams';
 import { pipeline } from 'node:stream/promises';
@@ -9,8 +12,36 @@ import type { Benchmark } from './registry';
 import { machineBusyUs, round } from './stats';
 
 /**
+ * The same messages through a consumer configured as `ingest`, acknowledged as they arrive and otherwise
+ * ignored: what JetStream alone delivers to one consumer here, the ceiling of any worker on it.
+ */
+async function consumeAndAckOnly(nc: NatsConnection, events: number, maxMessages: number): Promise<number> {
+  const config = {
+    ...sensorConsumers({ sensors: { ackWaitMs: 30_000 } } as never)[0]!,
+    durable_name: 'bare',
+  };
+  await (await jetstreamManager(nc)).consumers.add(SENSORS_STREAM, config);
+  const messages = await (
+    await jetstream(nc).consumers.get(SENSORS_STREAM, 'bare')
+  ).consume({
+    max_messages: maxMessages,
+  });
+  const started = performance.now();
+  let acked = 0;
+  for await (const m of messages) {
+    m.ack();
+    if (++acked === events) break;
+  }
+  await nc.flush();
+  const seconds = (performance.now() - started) / 1000;
+  await messages.close();
+  return events / seconds;
+}
+
+/**
  * N events published into SENSORS, then the time for one ingest worker (production defaults) to commit them all;
- * in the same run, a raw COPY of the same rows into the same table, the database's own ceiling.
+ * in the same run, a raw COPY of the same rows into the same table, the database's own ceiling, and a consumer
+ * that only acknowledges them, JetStream's own ceiling.
  */
 export const ingestBench: Benchmark = {
   name: 'ingest',
@@ -38,6 +69,8 @@ export const ingestBench: Benchmark = {
       const pipelineSeconds = (performance.now() - started) / 1000;
       const pipelineBusyUs = (machineBusyUs() ?? NaN) - (busyBefore ?? NaN);
       await h.stopWorkers();
+      const { batchSize, maxInFlight } = h.config.ingest;
+      const consumeAckPerSec = await consumeAndAckOnly(h.nc, events, batchSize * (maxInFlight + 1));
 
       // The same rows, as the worker would write them, straight into the table with COPY.
       const { accepted } = prepareBatch(
@@ -73,6 +106,8 @@ export const ingestBench: Benchmark = {
           eventsPerSec: Math.round(eventsPerSec),
           copyRowsPerSec: Math.round(copyRowsPerSec),
           ratio: round(eventsPerSec / copyRowsPerSec, 2),
+          consumeAckPerSec: Math.round(consumeAckPerSec),
+          ratioToConsumeAck: round(eventsPerSec / consumeAckPerSec, 2),
           // CPU time of the whole machine (NATS, Node, PostgreSQL) per event: on two cores the pipeline is
           // CPU-bound, so this is what a faster pipeline has to reduce.
           cpuUsPerEvent: round(pipelineBusyUs / events),
