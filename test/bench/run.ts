@@ -4,6 +4,7 @@
  * assert nothing about speed; they measure side by side in one run and print what they saw.
  */
 import { parseArgs } from 'node:util';
+import { machineReference } from './machine';
 import { benchmarks } from './registry';
 import { BACKGROUNDS, type Background } from './steady-load';
 
@@ -28,6 +29,7 @@ if (unknown.length) {
   process.exit(2);
 }
 const selected = positionals.length ? benchmarks.filter((b) => positionals.includes(b.name)) : benchmarks;
+console.log(JSON.stringify(machineReference()));
 for (const bench of selected) {
   const figures = await bench.run({
     events: values.events ? Number(values.events) : undefined,
