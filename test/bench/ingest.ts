@@ -1,7 +1,7 @@
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
-import { SENSORS_STREAM } from '@wachtpost/contracts';
+import { INGEST_CONSUMER, SENSORS_STREAM } from '@wachtpost/contracts';
 import { copyText, prepareBatch, SENSOR_EVENT_COLUMNS } from '@wachtpost/ingest';
-import { sensorConsumers, type NatsConnection } from '@wachtpost/platform';
+import { sensorConsumers, type Config, type NatsConnection } from '@wachtpost/platform';
 import pg from 'pg';
 import copyStreams from 'pg-copy-streams';
 import { pipeline } from 'node:stream/promises';
@@ -15,17 +15,16 @@ import { machineBusyUs, round } from './stats';
  * The same messages through a consumer configured as `ingest`, acknowledged as they arrive and otherwise
  * ignored: what JetStream alone delivers to one consumer here, the ceiling of any worker on it.
  */
-async function consumeAndAckOnly(nc: NatsConnection, events: number, maxMessages: number): Promise<number> {
-  const config = {
-    ...sensorConsumers({ sensors: { ackWaitMs: 30_000 } } as never)[0]!,
-    durable_name: 'bare',
-  };
-  await (await jetstreamManager(nc)).consumers.add(SENSORS_STREAM, config);
-  const messages = await (
-    await jetstream(nc).consumers.get(SENSORS_STREAM, 'bare')
-  ).consume({
-    max_messages: maxMessages,
-  });
+async function consumeAndAckOnly(
+  nc: NatsConnection,
+  config: Config,
+  events: number,
+  maxMessages: number,
+): Promise<number> {
+  const ingest = sensorConsumers(config).find((c) => c.durable_name === INGEST_CONSUMER)!;
+  await (await jetstreamManager(nc)).consumers.add(SENSORS_STREAM, { ...ingest, durable_name: 'bare' });
+  const consumer = await jetstream(nc).consumers.get(SENSORS_STREAM, 'bare');
+  const messages = await consumer.consume({ max_messages: maxMessages });
   const started = performance.now();
   let acked = 0;
   for await (const m of messages) {
@@ -70,7 +69,7 @@ export const ingestBench: Benchmark = {
       const pipelineBusyUs = (machineBusyUs() ?? NaN) - (busyBefore ?? NaN);
       await h.stopWorkers();
       const { batchSize, maxInFlight } = h.config.ingest;
-      const consumeAckPerSec = await consumeAndAckOnly(h.nc, events, batchSize * (maxInFlight + 1));
+      const consumeAckPerSec = await consumeAndAckOnly(h.nc, h.config, events, batchSize * (maxInFlight + 1));
 
       // The same rows, as the worker would write them, straight into the table with COPY.
       const { accepted } = prepareBatch(
