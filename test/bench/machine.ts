@@ -1,19 +1,6 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { round } from './stats';
-
-/** Ticks of the whole machine from /proc/stat: [busy, steal, total]; undefined off Linux. */
-function machineTicks(): [number, number, number] | undefined {
-  try {
-    const ticks = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
-    const [user, nice, system, idle, iowait, irq, softirq, steal] = ticks as number[];
-    const busy = user! + nice! + system! + irq! + softirq!;
-    return [busy, steal!, busy + steal! + idle! + iowait!];
-  } catch {
-    return undefined;
-  }
-}
+import { machineTicks, round } from './stats';
 
 /**
  * A fixed single-threaded workload (JSON round trips and hashing, what the services spend their CPU on), timed
@@ -39,8 +26,8 @@ export function machineReference(): Record<string, unknown> {
   const cpu = process.cpuUsage(cpuBefore);
   const ticksAfter = machineTicks();
   const stealPct =
-    ticksBefore && ticksAfter && ticksAfter[2] > ticksBefore[2]
-      ? round((100 * (ticksAfter[1] - ticksBefore[1])) / (ticksAfter[2] - ticksBefore[2]))
+    ticksBefore && ticksAfter && ticksAfter.total > ticksBefore.total
+      ? round((100 * (ticksAfter.steal - ticksBefore.steal)) / (ticksAfter.total - ticksBefore.total))
       : null;
   return {
     bench: 'machine',

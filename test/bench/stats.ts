@@ -10,14 +10,28 @@ export function percentile(sample: number[], p: number): number {
 
 export const round = (n: number, digits = 1) => Number(n.toFixed(digits));
 
-/** Busy CPU time of the whole machine (all processes, all cores) in µs, from /proc/stat; undefined off Linux. */
-export function machineBusyUs(): number | undefined {
+/**
+ * The whole machine's CPU ticks since boot from /proc/stat (all processes, all cores; 1/100 s on Linux):
+ * busy (steal excluded), steal (time the host took) and total; undefined off Linux.
+ */
+export function machineTicks(): { busy: number; steal: number; total: number } | undefined {
   try {
     const line = readFileSync('/proc/stat', 'utf8').split('\n')[0]!;
-    // cpu user nice system idle iowait irq softirq steal ...; ticks are 1/100 s on Linux.
-    const [user, nice, system, , , irq, softirq, steal] = line.trim().split(/\s+/).slice(1).map(Number);
-    return (user! + nice! + system! + irq! + softirq! + steal!) * 10_000;
+    // cpu user nice system idle iowait irq softirq steal ...
+    const [user, nice, system, idle, iowait, irq, softirq, steal] = line
+      .trim()
+      .split(/\s+/)
+      .slice(1)
+      .map(Number);
+    const busy = user! + nice! + system! + irq! + softirq!;
+    return { busy, steal: steal!, total: busy + steal! + idle! + iowait! };
   } catch {
     return undefined;
   }
+}
+
+/** Busy CPU time of the whole machine (steal included) in µs; undefined off Linux. */
+export function machineBusyUs(): number | undefined {
+  const ticks = machineTicks();
+  return ticks && (ticks.busy + ticks.steal) * 10_000;
 }
