@@ -20,11 +20,12 @@ async function consumeAndAckOnly(
   config: Config,
   events: number,
   maxMessages: number,
-): Promise<number> {
+): Promise<{ perSec: number; cpuUsPerEvent: number }> {
   const ingest = sensorConsumers(config).find((c) => c.durable_name === INGEST_CONSUMER)!;
   await (await jetstreamManager(nc)).consumers.add(SENSORS_STREAM, { ...ingest, durable_name: 'bare' });
   const consumer = await jetstream(nc).consumers.get(SENSORS_STREAM, 'bare');
   const messages = await consumer.consume({ max_messages: maxMessages });
+  const busyBefore = machineBusyUs();
   const started = performance.now();
   let acked = 0;
   for await (const m of messages) {
@@ -33,8 +34,9 @@ async function consumeAndAckOnly(
   }
   await nc.flush();
   const seconds = (performance.now() - started) / 1000;
+  const busyUs = (machineBusyUs() ?? NaN) - (busyBefore ?? NaN);
   await messages.close();
-  return events / seconds;
+  return { perSec: events / seconds, cpuUsPerEvent: busyUs / events };
 }
 
 /**
@@ -69,7 +71,7 @@ export const ingestBench: Benchmark = {
       const pipelineBusyUs = (machineBusyUs() ?? NaN) - (busyBefore ?? NaN);
       await h.stopWorkers();
       const { batchSize, maxInFlight } = h.config.ingest;
-      const consumeAckPerSec = await consumeAndAckOnly(h.nc, h.config, events, batchSize * (maxInFlight + 1));
+      const consumeAck = await consumeAndAckOnly(h.nc, h.config, events, batchSize * (maxInFlight + 1));
 
       // The same rows, as the worker would write them, straight into the table with COPY.
       const { accepted } = prepareBatch(
@@ -105,12 +107,13 @@ export const ingestBench: Benchmark = {
           eventsPerSec: Math.round(eventsPerSec),
           copyRowsPerSec: Math.round(copyRowsPerSec),
           ratio: round(eventsPerSec / copyRowsPerSec, 2),
-          consumeAckPerSec: Math.round(consumeAckPerSec),
-          ratioToConsumeAck: round(eventsPerSec / consumeAckPerSec, 2),
+          consumeAckPerSec: Math.round(consumeAck.perSec),
+          ratioToConsumeAck: round(eventsPerSec / consumeAck.perSec, 2),
           // CPU time of the whole machine (NATS, Node, PostgreSQL) per event: on two cores the pipeline is
           // CPU-bound, so this is what a faster pipeline has to reduce.
           cpuUsPerEvent: round(pipelineBusyUs / events),
           copyCpuUsPerRow: round(copyBusyUs / events),
+          consumeAckCpuUsPerEvent: round(consumeAck.cpuUsPerEvent),
         },
       ];
     } finally {
