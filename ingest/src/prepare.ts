@@ -39,18 +39,23 @@ export interface PreparedBatch {
   duplicatesInBatch: number;
 }
 
+/**
+ * The wing a zone lies in, when it lies in exactly one. A module function, not a closure made per event: under
+ * tsx (esbuild keepNames) every named closure is also named with defineProperty as it is created.
+ */
+function wingOfZone(site: SiteIndex, zoneId: string): string | null {
+  const wings = site.zones.get(zoneId)?.wingIds ?? [];
+  return wings.length === 1 ? wings[0]! : null;
+}
+
 /** Where an event happened, for the columns analysts filter on. */
 export function placeOf(
   event: SensorEvent,
   site: SiteIndex,
 ): { wingId: string | null; zoneId: string | null } {
-  const wingOfZone = (zoneId: string) => {
-    const wings = site.zones.get(zoneId)?.wingIds ?? [];
-    return wings.length === 1 ? wings[0]! : null;
-  };
   switch (event.kind) {
     case 'gsm':
-      return { zoneId: event.zoneId, wingId: wingOfZone(event.zoneId) };
+      return { zoneId: event.zoneId, wingId: wingOfZone(site, event.zoneId) };
     case 'roster':
       return event.cellId === undefined
         ? { zoneId: null, wingId: null }
@@ -65,7 +70,7 @@ export function placeOf(
       const where = locate(site, [event.position.lat, event.position.lon]);
       return {
         zoneId: where.zoneId ?? null,
-        wingId: where.wingId ?? (where.zoneId ? wingOfZone(where.zoneId) : null),
+        wingId: where.wingId ?? (where.zoneId ? wingOfZone(site, where.zoneId) : null),
       };
     }
     case 'heartbeat':
