@@ -1,6 +1,12 @@
 import { jetstream, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
 import { INGEST_CONSUMER, SENSORS_STREAM, type SiteIndex } from '@wachtpost/contracts';
-import { type Logger, type NatsConnection, type Pool, type Registry } from '@wachtpost/platform';
+import {
+  ConsumerWatch,
+  type Logger,
+  type NatsConnection,
+  type Pool,
+  type Registry,
+} from '@wachtpost/platform';
 import { ingestMetrics } from './metrics';
 import { prepareBatch, type AcceptedRow } from './prepare';
 import { storeBatch } from './store-batch';
@@ -39,20 +45,28 @@ export class IngestWorker {
   private loop: Promise<void> | undefined;
   private readonly metrics;
   private lastError: string | undefined;
+  private readonly stream: string;
+  private readonly consumerName: string;
+  private readonly watch: ConsumerWatch;
 
   constructor(private readonly options: IngestWorkerOptions) {
     this.metrics = ingestMetrics(options.registry);
+    this.stream = options.stream ?? SENSORS_STREAM;
+    this.consumerName = options.consumer ?? INGEST_CONSUMER;
+    this.watch = new ConsumerWatch({
+      nc: options.nc,
+      log: options.log,
+      stream: this.stream,
+      consumer: this.consumerName,
+    });
   }
 
   async start(): Promise<void> {
-    const js = jetstream(this.options.nc);
-    const consumer = await js.consumers.get(
-      this.options.stream ?? SENSORS_STREAM,
-      this.options.consumer ?? INGEST_CONSUMER,
-    );
+    const consumer = await jetstream(this.options.nc).consumers.get(this.stream, this.consumerName);
     this.messages = await consumer.consume({
       max_messages: this.options.batchSize * (this.options.maxInFlight + 1),
     });
+    this.watch.follow(this.messages);
     this.loop = this.receive(this.messages);
   }
 
@@ -60,7 +74,7 @@ export class IngestWorker {
   ready(): Promise<void> {
     if (!this.messages) return Promise.reject(new Error('not consuming'));
     if (this.lastError) return Promise.reject(new Error(`writes failing: ${this.lastError}`));
-    return Promise.resolve();
+    return this.watch.check();
   }
 
   async stop(): Promise<void> {

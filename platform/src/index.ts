@@ -2,6 +2,7 @@ export * from './config';
 export * from './logger';
 export * from './nats';
 export * from './jetstream-setup';
+export * from './consumer-watch';
 export * from './database';
 export * from './sites';
 export * from './metrics';

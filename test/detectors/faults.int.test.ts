@@ -1,9 +1,10 @@
 import { ALERTS_STREAM, DETECTORS_CONSUMER, REJECT_REASONS, SENSORS_STREAM } from '@wachtpost/contracts';
 import type { DetectorsWorker } from '@wachtpost/detectors';
+import { provisionJetStream } from '@wachtpost/platform';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startDetectorsHarness, type DetectorsHarness } from '../support/detectors';
 import { faultyMessage } from '../support/events';
-import { metricValue, waitFor } from '../support/harness';
+import { metricValue, quietLog, waitFor } from '../support/harness';
 import { alertIdOf, droneDropScenario } from '../support/scenarios';
 
 describe('detectors faults', () => {
@@ -151,5 +152,24 @@ describe('detectors faults', () => {
     await ready(worker);
     await h.waitDetectorsIdle();
     expect((await h.jsm.streams.info(ALERTS_STREAM)).state.messages).toBe(before);
+  });
+
+  // Last in this file: the recreated consumer starts over at the stream's first message.
+  it('is not ready, saying why, while its consumer is gone, and ready once migrate recreates it', async () => {
+    const { worker } = await h.startDetectors();
+    await ready(worker);
+    await h.jsm.consumers.delete(SENSORS_STREAM, DETECTORS_CONSUMER);
+    const reason = await waitFor(
+      () =>
+        worker.ready().then(
+          () => false,
+          (err: Error) => err.message,
+        ),
+      10_000,
+      'not ready',
+    );
+    expect(reason).toMatch(/consumer "detectors" on SENSORS is gone .*run the migrate step/);
+    await provisionJetStream(h.nc, h.config, quietLog);
+    await ready(worker);
   });
 });

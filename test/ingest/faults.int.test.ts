@@ -1,8 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { REPO_ROOT } from '@wachtpost/platform';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { INGEST_CONSUMER, SENSORS_STREAM } from '@wachtpost/contracts';
+import { provisionJetStream, REPO_ROOT } from '@wachtpost/platform';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { messageOf, validEvent } from '../support/events';
-import { metricValue, startIngestHarness, waitFor, type IngestHarness } from '../support/harness';
+import { metricValue, quietLog, startIngestHarness, waitFor, type IngestHarness } from '../support/harness';
 
 /** An ingest worker as its own process, as production runs it. */
 function spawnWorker(env: Record<string, string>): ChildProcess {
@@ -137,4 +139,40 @@ describe('ingest under faults', () => {
     );
     await expectEachStoredOnce(h, 'natsrestart', 6000);
   });
+
+  it('a deleted consumer makes the worker not ready, saying why, and it resumes once migrate recreates it', async () => {
+    const { worker, registry } = await h.startWorker();
+    const accepted = () => metricValue(registry, 'wachtpost_ingest_events_total', { result: 'accepted' });
+    const events = Array.from({ length: 6 }, (_, i) => messageOf(validEvent(i, Date.now() - 60_000, 'gone')));
+    await h.publish(events.slice(0, 3));
+    await waitFor(async () => (await accepted()) === 3, 30_000, 'events before the deletion');
+    await worker.ready();
+
+    await (await jetstreamManager(h.nc)).consumers.delete(SENSORS_STREAM, INGEST_CONSUMER);
+    const reason = await waitFor(
+      () =>
+        worker.ready().then(
+          () => false,
+          (err: Error) => err.message,
+        ),
+      10_000,
+      'not ready',
+    );
+    expect(reason).toMatch(/consumer "ingest" on SENSORS is gone .*run the migrate step/);
+    await h.publish(events.slice(3));
+
+    await provisionJetStream(h.nc, h.config, quietLog);
+    await waitFor(
+      () =>
+        worker.ready().then(
+          () => true,
+          () => false,
+        ),
+      10_000,
+      'ready again',
+    );
+    // nats.js asks again after two missed heartbeats; the recreated consumer starts at the stream's first message.
+    await waitFor(async () => (await accepted()) === 6, 90_000, 'events after the consumer came back');
+    await expectEachStoredOnce(h, 'gone', 6);
+  }, 120_000);
 });

@@ -8,7 +8,7 @@ import {
   type JsMsg,
 } from '@nats-io/jetstream';
 import { DETECTORS_CONSUMER, SENSORS_STREAM, type SiteIndex } from '@wachtpost/contracts';
-import type { Logger, NatsConnection, Registry } from '@wachtpost/platform';
+import { ConsumerWatch, type Logger, type NatsConnection, type Registry } from '@wachtpost/platform';
 import type { Pool } from 'pg';
 import type { AlertChange } from '../engine/alert-book';
 import { createEngine } from '../engine/engine';
@@ -123,10 +123,17 @@ export class DetectorsWorker {
   private readonly held = new Map<readonly JsMsg[], Promise<void>>();
   private heldMessages = 0;
   private run: Promise<void> | undefined;
+  private readonly watch: ConsumerWatch;
 
   constructor(private readonly options: DetectorsWorkerOptions) {
     this.stream = options.stream ?? SENSORS_STREAM;
     this.consumerName = options.consumer ?? DETECTORS_CONSUMER;
+    this.watch = new ConsumerWatch({
+      nc: options.nc,
+      log: options.log,
+      stream: this.stream,
+      consumer: this.consumerName,
+    });
     this.metrics = detectorMetrics(options.registry);
     this.log = options.log;
     this.js = jetstream(options.nc);
@@ -163,7 +170,7 @@ export class DetectorsWorker {
     if (this.failure) return Promise.reject(new Error(`failed: ${this.failure}`));
     if (this.phase !== 'consuming') return Promise.reject(new Error(`not consuming: ${this.phase}`));
     if (this.sink.lastError) return Promise.reject(new Error(`alerts not stored: ${this.sink.lastError}`));
-    return Promise.resolve();
+    return this.watch.check();
   }
 
   /**
@@ -210,6 +217,7 @@ export class DetectorsWorker {
       const consumer = await this.js.consumers.get(this.stream, this.consumerName);
       return consumer.consume({ max_messages: this.options.batchSize * 2 });
     }, this.retry('consume'));
+    this.watch.follow(this.messages);
     const receiving = this.receive(this.messages);
     this.ticker = setInterval(() => {
       this.tickDue = true;

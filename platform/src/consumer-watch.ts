@@ -1,0 +1,65 @@
+import { JetStreamApiError, jetstreamManager, type ConsumerMessages } from '@nats-io/jetstream';
+import type { Logger } from './logger';
+import type { NatsConnection } from './nats';
+
+/** What nats.js reports when a pull consumer, or its stream, no longer exists on the server. */
+const GONE = new Set(['consumer_deleted', 'consumer_not_found', 'stream_not_found']);
+
+// JetStream API error codes for a missing consumer and a missing stream.
+const NOT_FOUND = new Set([10014, 10059]);
+
+export interface ConsumerWatchOptions {
+  nc: NatsConnection;
+  stream: string;
+  consumer: string;
+  log: Logger;
+}
+
+/**
+ * Notices a worker's durable consumer disappearing: deleted by hand, or a NATS server that came back without its
+ * store. nats.js keeps asking for messages and resumes by itself once the consumer exists again, but until then
+ * the worker would wait in silence; this makes it say so, in the log and in readiness. Workers never create
+ * consumers themselves (in a deployment they are not allowed to): the migrate step does.
+ */
+export class ConsumerWatch {
+  private gone: string | undefined;
+
+  constructor(private readonly options: ConsumerWatchOptions) {}
+
+  /** Follows the status of one `consume()`; call again for each new one. */
+  follow(messages: ConsumerMessages): void {
+    const { stream, consumer, log } = this.options;
+    void (async () => {
+      for await (const status of messages.status()) {
+        if (!GONE.has(status.type)) continue;
+        if (this.gone === undefined) {
+          log.error(
+            { stream, consumer, status: status.type },
+            `JetStream consumer "${consumer}" on ${stream} is gone, so no events are being taken: ` +
+              'run the migrate step (pnpm migrate) to recreate it; the worker resumes by itself',
+          );
+        }
+        this.gone = status.type;
+      }
+    })();
+  }
+
+  /**
+   * Rejects while the consumer is gone. Only once it was reported gone does this ask the server, so readiness
+   * turns green again as soon as the consumer is back, whether or not messages flow yet.
+   */
+  async check(): Promise<void> {
+    if (this.gone === undefined) return;
+    const { nc, stream, consumer, log } = this.options;
+    try {
+      await (await jetstreamManager(nc)).consumers.info(stream, consumer);
+    } catch (err) {
+      if (!(err instanceof JetStreamApiError) || !NOT_FOUND.has(err.code)) throw err;
+      throw new Error(
+        `JetStream consumer "${consumer}" on ${stream} is gone (${this.gone}): run the migrate step to recreate it`,
+      );
+    }
+    this.gone = undefined;
+    log.info({ stream, consumer }, `JetStream consumer "${consumer}" is back`);
+  }
+}
