@@ -36,7 +36,7 @@ export class ConsumerWatch {
           log.error(
             { stream, consumer, status: status.type },
             `JetStream consumer "${consumer}" on ${stream} is gone, so no events are being taken: ` +
-              'run the migrate step (pnpm migrate) to recreate it; the worker resumes by itself',
+              'recreate it with the migrate step (pnpm migrate, or restart pnpm start); the worker resumes by itself',
           );
         }
         this.gone = status.type;
