@@ -1,3 +1,7 @@
+import { jetstreamManager } from '@nats-io/jetstream';
+import { ALERTS_STREAM } from '@wachtpost/contracts';
+import { provisionJetStream } from '@wachtpost/platform';
+import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   connectLive,
@@ -7,7 +11,7 @@ import {
   type LiveClient,
   type RunningConsole,
 } from '../support/console';
-import { waitFor } from '../support/harness';
+import { quietLog, waitFor } from '../support/harness';
 
 let h: ConsoleHarness;
 let server: RunningConsole;
@@ -190,4 +194,92 @@ describe('live push', () => {
     expect(seqsOf(slow)).toEqual(seqs);
     await slowServer.stop();
   });
+
+  it('keeps pushing after a NATS restart', async () => {
+    const client = await live(server.base, olga);
+    const [before] = await seed(1);
+    await client.waitForSeq(before!);
+    await h.nats.restart(500);
+    // The harness's own connection is back once a publish is acknowledged.
+    const seq = await waitFor(() => h.seedAlert(makeAlert()), 15_000, 'JetStream back after the restart');
+    await client.waitForSeq(seq, 15_000);
+    expect(seqsOf(client).filter((s) => s > before!)).toEqual([seq]);
+  }, 60_000);
+
+  it('reopens a feed that stalled (its consumer deleted under it) within seconds', async () => {
+    const client = await live(server.base, olga);
+    const [before] = await seed(1);
+    await client.waitForSeq(before!);
+    const jsm = await jetstreamManager(h.nc);
+    for await (const c of jsm.consumers.list(ALERTS_STREAM))
+      await jsm.consumers.delete(ALERTS_STREAM, c.name);
+    const later = await seed(2);
+    // nats.js alone would ask again only after two missed heartbeats (30 s and more).
+    await client.waitForSeq(later[1]!, 15_000);
+    expect(seqsOf(client).filter((s) => s > before!)).toEqual(later);
+  }, 60_000);
+
+  // Last in this file: it replaces the stream the other tests read.
+  it('follows ALERTS when it is recreated: not ready while it is gone, then live clients reload and go on', async () => {
+    const client = await live(server.base, olga);
+    const [before] = await seed(1);
+    await client.waitForSeq(before!);
+    const readiness = async () => {
+      const res = await fetch(`${server.base}/readyz`);
+      return {
+        status: res.status,
+        checks: ((await res.json()) as { checks: Record<string, string> }).checks,
+      };
+    };
+
+    // A NATS server back without its store: the stream is gone, then the migrate step creates it afresh.
+    await (await jetstreamManager(h.nc)).streams.delete(ALERTS_STREAM);
+    const down = await waitFor(
+      async () => {
+        const r = await readiness();
+        return r.status === 503 && r;
+      },
+      15_000,
+      'readiness to report the missing stream',
+    );
+    expect(down.checks.console).toMatch(/live alert feed: the ALERTS stream is gone/);
+    await provisionJetStream(h.nc, h.config, quietLog);
+
+    await waitFor(async () => client.events.some((e) => e.name === 'resync'), 15_000, 'resync');
+    expect(client.events.find((e) => e.name === 'resync')!.payload).toEqual({
+      afterSeq: 0,
+      reason: 'too-old',
+    });
+    expect((await readiness()).status).toBe(200);
+    // The new stream numbers from 1 again, and its changes reach the client live.
+    const alert = makeAlert();
+    expect(await h.seedAlert(alert)).toBe(1);
+    await waitFor(
+      async () => client.pushes.some((p) => p.alert.alertId === alert.alertId),
+      5000,
+      'the new alert',
+    );
+
+    // A client from before the stream was recreated is told to reload rather than wait for its old sequences.
+    const stale = await connectLiveWithResync(server.base, olga, before! + 10);
+    expect(stale).toEqual({ afterSeq: 1, reason: 'too-old' });
+  }, 60_000);
 });
+
+/** Connects resuming after `afterSeq` and returns the resync the server answers with. */
+async function connectLiveWithResync(base: string, cookie: string, afterSeq: number) {
+  const socket = io(base, {
+    transports: ['websocket'],
+    reconnection: false,
+    extraHeaders: { cookie },
+    auth: { afterSeq },
+  });
+  try {
+    return await new Promise((resolve, reject) => {
+      socket.once('resync', resolve);
+      socket.once('connect_error', reject);
+    });
+  } finally {
+    socket.close();
+  }
+}

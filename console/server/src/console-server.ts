@@ -103,7 +103,13 @@ export async function startConsoleServer(
     );
   ctx.http.addHandler(staticWeb({ root: webDist, log }));
 
-  const feed = new AlertFeed(nc, js, log, (entry) => hub.deliver(entry));
+  const feed = new AlertFeed(
+    nc,
+    js,
+    log,
+    (entry) => hub.deliver(entry),
+    (headSeq) => hub.restartSequences(headSeq),
+  );
   await feed.start();
   await hub.start(() => feed.headSeq);
   log.info({ fromSeq: feed.headSeq }, 'console server up: API on /api, live alerts on socket.io');
@@ -120,6 +126,7 @@ export async function startConsoleServer(
       await retention.stop();
     },
     async ready() {
+      if (feed.problem) throw new Error(`live alert feed: ${feed.problem}`);
       await pool.query('SELECT 1 FROM users LIMIT 1');
     },
   };

@@ -96,6 +96,19 @@ export class SocketHub {
     this.io.in(room).disconnectSockets(true);
   }
 
+  /**
+   * ALERTS was recreated, so its sequences start again: every socket is told to reload its alerts from the API
+   * (`resync` too-old) and follows the new stream from `headSeq`; replays of the old stream stop.
+   */
+  restartSequences(headSeq: number): void {
+    for (const socket of this.io.sockets.sockets.values() as Iterable<LiveSocket>) {
+      socket.data.replayNo++;
+      socket.data.mode = 'live';
+      socket.data.lastSeq = headSeq;
+      socket.emit('resync', { afterSeq: headSeq, reason: 'too-old' });
+    }
+  }
+
   /** A change from the live feed: to every live socket of its rooms that has not had it. */
   deliver(entry: FeedEntry): void {
     if (entry.assignee) this.assignees.set(entry.alert.alertId, entry.assignee);
@@ -209,8 +222,9 @@ export class SocketHub {
     data.mode = 'replay';
     this.jsm ??= jetstreamManager(this.options.nc);
     const { state } = await (await this.jsm).streams.info(ALERTS_STREAM);
-    if (afterSeq + 1 < state.first_seq && afterSeq < state.last_seq) {
-      // The stream no longer holds what the client missed: it must reload from the API, then resume.
+    if ((afterSeq + 1 < state.first_seq && afterSeq < state.last_seq) || afterSeq > state.last_seq) {
+      // The stream no longer holds what the client missed, or the client comes from before the stream was
+      // recreated (its sequences are past the new stream's end): it must reload from the API, then resume.
       data.lastSeq = Math.max(this.headSeq(), state.last_seq);
       data.mode = 'live';
       socket.emit('resync', { afterSeq: data.lastSeq, reason: 'too-old' });
