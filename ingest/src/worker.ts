@@ -66,7 +66,7 @@ export class IngestWorker {
     this.messages = await consumer.consume({
       max_messages: this.options.batchSize * (this.options.maxInFlight + 1),
     });
-    this.watch.follow(this.messages);
+    await this.watch.follow(this.messages);
     this.loop = this.receive(this.messages);
   }
 

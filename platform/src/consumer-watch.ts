@@ -13,22 +13,32 @@ export interface ConsumerWatchOptions {
   stream: string;
   consumer: string;
   log: Logger;
+  /**
+   * The worker keeps state keyed by stream sequence (the detectors): if the stream itself was recreated,
+   * sequences start again at 1, and only a restart, which sees the stream behind its state, starts it afresh.
+   */
+  sequencesMatter?: boolean;
 }
 
 /**
  * Notices a worker's durable consumer disappearing: deleted by hand, or a NATS server that came back without its
  * store. nats.js keeps asking for messages and resumes by itself once the consumer exists again, but until then
  * the worker would wait in silence; this makes it say so, in the log and in readiness. Workers never create
- * consumers themselves (in a deployment they are not allowed to): the migrate step does.
+ * consumers themselves (in a deployment they are not allowed to): the migrate step does. When the stream itself
+ * was recreated, a worker whose state is keyed by stream sequence stays not ready until it is restarted.
  */
 export class ConsumerWatch {
   private gone: string | undefined;
+  /** The stream's creation time when the worker started following it. */
+  private streamCreated: string | undefined;
+  private recreated: string | undefined;
 
   constructor(private readonly options: ConsumerWatchOptions) {}
 
   /** Follows the status of one `consume()`; call again for each new one. */
-  follow(messages: ConsumerMessages): void {
-    const { stream, consumer, log } = this.options;
+  async follow(messages: ConsumerMessages): Promise<void> {
+    const { nc, stream, consumer, log } = this.options;
+    this.streamCreated ??= (await (await jetstreamManager(nc)).streams.info(stream)).created;
     void (async () => {
       for await (const status of messages.status()) {
         if (!GONE.has(status.type)) continue;
@@ -49,17 +59,34 @@ export class ConsumerWatch {
    * turns green again as soon as the consumer is back, whether or not messages flow yet.
    */
   async check(): Promise<void> {
+    if (this.recreated) throw new Error(this.recreated);
     if (this.gone === undefined) return;
-    const { nc, stream, consumer, log } = this.options;
-    try {
-      await (await jetstreamManager(nc)).consumers.info(stream, consumer);
-    } catch (err) {
-      if (!(err instanceof JetStreamApiError) || !NOT_FOUND.has(err.code)) throw err;
+    const { stream, consumer, log, sequencesMatter } = this.options;
+    const streamCreated = await this.lookUp();
+    if (streamCreated === undefined) {
       throw new Error(
         `JetStream consumer "${consumer}" on ${stream} is gone (${this.gone}): run the migrate step to recreate it`,
       );
     }
+    if (sequencesMatter && streamCreated !== this.streamCreated) {
+      this.recreated = `the ${stream} stream was recreated (its sequences start again): restart this worker to start from the new stream`;
+      log.error({ stream, consumer, was: this.streamCreated, now: streamCreated }, this.recreated);
+      throw new Error(this.recreated);
+    }
     this.gone = undefined;
     log.info({ stream, consumer }, `JetStream consumer "${consumer}" is back`);
+  }
+
+  /** The stream's creation time when both it and the consumer exist; undefined when either is missing. */
+  private async lookUp(): Promise<string | undefined> {
+    const { nc, stream, consumer } = this.options;
+    const jsm = await jetstreamManager(nc);
+    try {
+      await jsm.consumers.info(stream, consumer);
+      return (await jsm.streams.info(stream)).created;
+    } catch (err) {
+      if (err instanceof JetStreamApiError && NOT_FOUND.has(err.code)) return undefined;
+      throw err;
+    }
   }
 }

@@ -172,4 +172,43 @@ describe('detectors faults', () => {
     await provisionJetStream(h.nc, h.config, quietLog);
     await ready(worker);
   });
+
+  it('asks for a restart when SENSORS itself was recreated, and a restarted worker starts from the new stream', async () => {
+    const { worker } = await h.startDetectors();
+    await ready(worker);
+    await h.jsm.streams.delete(SENSORS_STREAM);
+    await waitFor(
+      () =>
+        worker.ready().then(
+          () => false,
+          () => true,
+        ),
+      10_000,
+      'not ready',
+    );
+    await provisionJetStream(h.nc, h.config, quietLog);
+    const reason = await waitFor(
+      () =>
+        worker.ready().then(
+          () => false,
+          (err: Error) => err.message,
+        ),
+      10_000,
+      'the reason',
+    );
+    // Sequences start again at 1: a worker that went on would take every new message for one it had seen.
+    expect(reason).toMatch(/SENSORS stream was recreated .*restart this worker/);
+    await h.stopDetectors();
+
+    const again = await h.startDetectors();
+    await ready(again.worker);
+    await h.publish([faultyMessage('schema', 9900, Date.now())]);
+    await waitFor(
+      async () =>
+        (await metricValue(again.registry, 'wachtpost_detectors_messages_total', { result: 'invalid' })) ===
+        1,
+      10_000,
+      'the new stream consumed',
+    );
+  });
 });

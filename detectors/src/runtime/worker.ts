@@ -133,6 +133,7 @@ export class DetectorsWorker {
       log: options.log,
       stream: this.stream,
       consumer: this.consumerName,
+      sequencesMatter: true,
     });
     this.metrics = detectorMetrics(options.registry);
     this.log = options.log;
@@ -217,7 +218,7 @@ export class DetectorsWorker {
       const consumer = await this.js.consumers.get(this.stream, this.consumerName);
       return consumer.consume({ max_messages: this.options.batchSize * 2 });
     }, this.retry('consume'));
-    this.watch.follow(this.messages);
+    await this.watch.follow(this.messages);
     const receiving = this.receive(this.messages);
     this.ticker = setInterval(() => {
       this.tickDue = true;
