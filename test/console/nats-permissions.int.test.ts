@@ -4,7 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { consoleService } from '@wachtpost/console';
-import { ALERTS_STREAM, SENSORS_STREAM, alertSubject, type Alert } from '@wachtpost/contracts';
+import {
+  ALERTS_STREAM,
+  DETECTORS_CONSUMER,
+  INGEST_CONSUMER,
+  SENSORS_STREAM,
+  alertSubject,
+  type Alert,
+} from '@wachtpost/contracts';
 import {
   REPO_ROOT,
   connectNats,
@@ -25,7 +32,8 @@ import { freePort, waitForPort } from '../support/nats-server';
 
 // The console as deployed: NATS user `console` of deploy/nats/nats.conf (the production file, run by the
 // nats-server on the PATH), doing everything it does: read ALERTS live and from a sequence (resume), publish
-// operator revisions. And nothing it should not: SENSORS and sensor subjects are refused.
+// operator revisions, read how far detection is behind. And nothing it should not: SENSORS (but the
+// detectors consumer's info) and sensor subjects are refused.
 
 const USERS = ['GATEWAY', 'SIMULATOR', 'MIGRATE', 'INGEST', 'DETECTORS', 'CONSOLE', 'SYS'] as const;
 const passwords = Object.fromEntries(USERS.map((u) => [`${u}_NATS_PASSWORD`, `w${u.toLowerCase()}Pw12345`]));
@@ -150,8 +158,11 @@ describe('the console with its NATS user from deploy/nats/nats.conf', () => {
     resumed.close();
   });
 
-  it('refuses the console user the SENSORS stream and sensor subjects', async () => {
+  it('refuses the console user the SENSORS stream and sensor subjects, but for how far detection is behind', async () => {
     const jsm = await jetstreamManager(consoleNc, { timeout: 2000 });
+    // The pipeline health on the board reads the detectors' consumer: its counts, not its messages.
+    expect((await jsm.consumers.info(SENSORS_STREAM, DETECTORS_CONSUMER)).name).toBe(DETECTORS_CONSUMER);
+    await expect(jsm.consumers.info(SENSORS_STREAM, INGEST_CONSUMER)).rejects.toThrow();
     await expect(jsm.streams.info(SENSORS_STREAM)).rejects.toThrow();
     await expect(jsm.streams.delete(ALERTS_STREAM)).rejects.toThrow();
     await expect(

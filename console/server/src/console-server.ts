@@ -16,6 +16,7 @@ import { setSecurityHeaders } from './http/respond';
 import { Router } from './http/router';
 import { staticWeb, webAppBuilt, WEB_BUILD_COMMAND, DEFAULT_WEB_DIST } from './http/static-web';
 import { AlertFeed } from './live/alert-feed';
+import { PipelineHealth, type PipelineHealthOptions } from './live/pipeline-health';
 import { SocketHub } from './live/socket-hub';
 import { consoleMetrics } from './metrics';
 
@@ -31,6 +32,8 @@ export interface ConsoleServerOptions {
   webDist?: string;
   /** The plain-PostgreSQL retention job's pace (hourly, 10,000 rows a statement by default). */
   historyRetention?: { intervalMs?: number; batchSize?: number };
+  /** When the board warns that alerts may be late or missing (tests shorten it). */
+  health?: PipelineHealthOptions;
 }
 
 export interface ConsoleServer extends RunningService {
@@ -112,6 +115,14 @@ export async function startConsoleServer(
   );
   await feed.start();
   await hub.start(() => feed.headSeq);
+  const health = new PipelineHealth(
+    nc,
+    () => feed.problem,
+    log,
+    (problems) => hub.setHealth(problems),
+    options.health,
+  );
+  health.start();
   log.info({ fromSeq: feed.headSeq }, 'console server up: API on /api, live alerts on socket.io');
 
   return {
@@ -119,6 +130,7 @@ export async function startConsoleServer(
     feed,
     async stop() {
       actions.stopOutboxRetry();
+      health.stop();
       await simulator.close();
       hub.close();
       await feed.stop();

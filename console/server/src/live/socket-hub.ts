@@ -13,6 +13,7 @@ import { may } from '../auth/roles';
 import { findSession, type SessionUser } from '../auth/sessions';
 import type { ConsoleMetrics } from '../metrics';
 import { decodeEntry, type FeedEntry } from './alert-feed';
+import type { HealthProblem } from './pipeline-health';
 import {
   ResumeRequest,
   Subscription,
@@ -63,6 +64,7 @@ export class SocketHub {
   private headSeq = () => 0;
   private readonly maxPending: number;
   private jsm: ReturnType<typeof jetstreamManager> | undefined;
+  private health: HealthProblem[] = [];
 
   constructor(private readonly options: SocketHubOptions) {
     this.maxPending = options.maxPendingPackets ?? 2000;
@@ -107,6 +109,12 @@ export class SocketHub {
       socket.data.lastSeq = headSeq;
       socket.emit('resync', { afterSeq: headSeq, reason: 'too-old' });
     }
+  }
+
+  /** The pipeline's health changed: every socket is told, as each new one is on connecting. */
+  setHealth(problems: HealthProblem[]): void {
+    this.health = problems;
+    this.io.emit('health', { problems });
   }
 
   /** A change from the live feed: to every live socket of its rooms that has not had it. */
@@ -195,6 +203,7 @@ export class SocketHub {
         },
       );
     });
+    socket.emit('health', { problems: this.health });
     const afterSeq = (socket.handshake.auth as { afterSeq?: number }).afterSeq;
     if (afterSeq === undefined) {
       socket.data.lastSeq = this.headSeq();

@@ -1,6 +1,7 @@
 import type { Alert } from '@wachtpost/contracts';
 import { z } from 'zod';
 import type { ConsoleFields } from '../alerts/alert-queries';
+import type { HealthProblem } from './pipeline-health';
 
 /** `alert`: one change, with its ALERTS stream sequence; console fields ride beside the contract Alert. */
 export interface AlertPush {
@@ -17,6 +18,8 @@ export interface ServerToClientEvents {
   ready: (info: { seq: number }) => void;
   /** The client fell too far behind (or asked for history the stream no longer has): resume from `afterSeq`. */
   resync: (info: { afterSeq: number; reason: 'slow-client' | 'too-old' }) => void;
+  /** Why the board may be missing alerts (empty when nothing is wrong): on connecting and on every change. */
+  health: (info: { problems: HealthProblem[] }) => void;
 }
 
 export type ResumeAck = (

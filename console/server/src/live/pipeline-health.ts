@@ -1,0 +1,128 @@
+import { JetStreamApiError, jetstreamManager, type ConsumerInfo } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { DETECTORS_CONSUMER, SENSORS_STREAM } from '@wachtpost/contracts';
+import type { Logger } from '@wachtpost/platform';
+
+/** One reason the board may not show every alert it should, in words for the control room. */
+export interface HealthProblem {
+  /** `feed`: this server does not follow ALERTS; `detection`: sensor events are not being correlated. */
+  code: 'feed' | 'detection-stopped' | 'detection-behind';
+  message: string;
+}
+
+export interface PipelineHealthOptions {
+  /** How often to look (5 s by default). */
+  checkEveryMs?: number;
+  /** Sensor events waiting this long with none processed means detection stopped (60 s by default). */
+  stalledAfterMs?: number;
+  /** More events than this waiting means detection is behind, though moving (10,000 by default). */
+  behindAtWaiting?: number;
+}
+
+/** "45 s", "3 min", "2 h 5 min": how long, without the viewer's time zone. */
+export function duration(ms: number): string {
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${s} s`;
+  const min = Math.floor(s / 60);
+  return min < 60 ? `${min} min` : `${Math.floor(min / 60)} h ${min % 60} min`;
+}
+
+// JetStream API error codes for a missing consumer and a missing stream.
+const NOT_FOUND = new Set([10014, 10059]);
+
+/**
+ * Whether the alerts the board shows can be trusted to be complete and on time. A quiet board must mean a quiet
+ * prison, not stopped detectors: from the detectors' consumer on SENSORS (metadata only) it tells when sensor
+ * events wait and none has been processed for a while, or when very many wait; and it passes on the live feed's
+ * own problem. Pure of the socket layer: `onChange` gets the new list whenever it differs.
+ */
+export class PipelineHealth {
+  problems: HealthProblem[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private checking = false;
+  /** When the consumer's progress (acknowledged sequence) was last seen to change, or the watch began. */
+  private progress = { ackFloor: -1, at: Date.now() };
+
+  constructor(
+    private readonly nc: NatsConnection,
+    private readonly feedProblem: () => string | undefined,
+    private readonly log: Logger,
+    private readonly onChange: (problems: HealthProblem[]) => void,
+    private readonly options: PipelineHealthOptions = {},
+  ) {}
+
+  start(): void {
+    this.timer = setInterval(() => void this.check(), this.options.checkEveryMs ?? 5000);
+    this.timer.unref();
+    void this.check();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  private async check(): Promise<void> {
+    if (this.checking) return;
+    this.checking = true;
+    try {
+      const problems: HealthProblem[] = [];
+      const feed = this.feedProblem();
+      if (feed) problems.push({ code: 'feed', message: `This console is not receiving alerts: ${feed}.` });
+      const detection = this.detection(await this.detectorsConsumer(), Date.now());
+      if (detection) problems.push(detection);
+      this.set(problems);
+    } catch (err) {
+      // NATS away: the socket and readiness say so; keep what was known until it answers.
+      this.log.debug({ err }, 'pipeline health check failed');
+    } finally {
+      this.checking = false;
+    }
+  }
+
+  private async detectorsConsumer(): Promise<ConsumerInfo | undefined> {
+    try {
+      return await (await jetstreamManager(this.nc)).consumers.info(SENSORS_STREAM, DETECTORS_CONSUMER);
+    } catch (err) {
+      if (err instanceof JetStreamApiError && NOT_FOUND.has(err.code)) return undefined;
+      throw err;
+    }
+  }
+
+  private detection(info: ConsumerInfo | undefined, now: number): HealthProblem | undefined {
+    if (!info) {
+      return {
+        code: 'detection-stopped',
+        message: 'Detection is not running: its JetStream consumer is missing. Alerts are not being raised.',
+      };
+    }
+    const ackFloor = info.ack_floor.stream_seq;
+    if (ackFloor !== this.progress.ackFloor) this.progress = { ackFloor, at: now };
+    const waiting = info.num_pending + info.num_ack_pending;
+    const stalledAfterMs = this.options.stalledAfterMs ?? 60_000;
+    if (waiting > 0 && now - this.progress.at >= stalledAfterMs) {
+      return {
+        code: 'detection-stopped',
+        message:
+          `Detection has processed no sensor events for ${duration(now - this.progress.at)}; ` +
+          `${waiting.toLocaleString('en')} are waiting. New alerts will be late or missing until it runs again.`,
+      };
+    }
+    if (waiting > (this.options.behindAtWaiting ?? 10_000)) {
+      return {
+        code: 'detection-behind',
+        message: `Detection is catching up: ${waiting.toLocaleString('en')} sensor events are waiting. New alerts may be late.`,
+      };
+    }
+    return undefined;
+  }
+
+  private set(problems: HealthProblem[]): void {
+    if (JSON.stringify(problems) === JSON.stringify(this.problems)) return;
+    for (const p of problems) {
+      if (!this.problems.some((q) => q.code === p.code)) this.log.warn({ problem: p.code }, p.message);
+    }
+    if (problems.length === 0) this.log.info('alert pipeline healthy again');
+    this.problems = problems;
+    this.onChange(problems);
+  }
+}
