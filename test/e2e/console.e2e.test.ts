@@ -171,6 +171,26 @@ describe('console in Chromium', () => {
     await h.screenshot(page, 'board');
   });
 
+  it('warns that alerts may be late while detection is stopped, and clears when it runs again', async () => {
+    const { page } = await h.signIn('operator');
+    await openBoard(page, 'operator');
+    await h.stopPipeline();
+    try {
+      const alertId = await h.publishDrone('while-stopped');
+      const warning = banner(page).filter({ hasText: 'Alerts may be late or missing' });
+      await warning.waitFor({ timeout: 20_000 });
+      expect(await warning.textContent()).toMatch(
+        /Detection has processed nothing for \d+ s while 1 sensor event waits\./,
+      );
+      await h.screenshot(page, 'detection-stopped');
+      await h.startPipeline();
+      await row(page, alertId).waitFor({ timeout: 20_000 });
+      await warning.waitFor({ state: 'hidden', timeout: 20_000 });
+    } finally {
+      await h.startPipeline();
+    }
+  }, 60_000);
+
   it('an analyst gets no enabled action; Tab to a row and Enter opens its detail', async () => {
     const alertId = await h.publishDrone('analyst');
     await h.waitForStoredAlert(alertId);

@@ -155,7 +155,11 @@ export async function startE2eHarness(): Promise<E2eHarness> {
   let consoleServer: ConsoleServer | undefined;
   const consoleService: Service = {
     name: 'console',
-    start: async (ctx) => (consoleServer = await startConsoleServer(ctx)),
+    // Detection counts as stopped after 4 s without progress (60 s in production), so a test can see it.
+    start: async (ctx) =>
+      (consoleServer = await startConsoleServer(ctx, {
+        health: { checkEveryMs: 500, stalledAfterMs: 4000 },
+      })),
   };
   const startPipeline = async () => {
     // setup: migrations and streams, as pnpm start does.

@@ -5,7 +5,7 @@ import { api, ApiError, pageAlerts } from './api';
 import { AlertStore } from './alert-store';
 import { NO_FILTERS, type BoardFilters } from './board-logic';
 import { LiveClient, type LiveState } from './live';
-import type { Alert, SiteModel } from './types';
+import type { Alert, HealthProblem, SiteModel } from './types';
 
 export interface FeedState {
   live: LiveState;
@@ -14,6 +14,8 @@ export interface FeedState {
   loading: boolean;
   error?: ApiError;
   sites: SiteModel[];
+  /** What the server says may keep alerts from the board (detection stopped, behind, no feed). */
+  problems: HealthProblem[];
 }
 
 export interface FeedOptions {
@@ -28,7 +30,7 @@ export class AlertFeed {
   readonly store = new AlertStore();
   /** The board's filters and scroll position, kept while the operator looks at a detail page. */
   readonly board: { filters: BoardFilters; scrollTop: number } = { filters: NO_FILTERS, scrollTop: 0 };
-  private state: FeedState = { live: 'connecting', resumed: false, loading: true, sites: [] };
+  private state: FeedState = { live: 'connecting', resumed: false, loading: true, sites: [], problems: [] };
   private listeners = new Set<() => void>();
   private live: LiveClient | undefined;
   private loadNo = 0;
@@ -44,6 +46,7 @@ export class AlertFeed {
       onState: (live, resumed) => this.set({ live, resumed }),
       onReloadNeeded: () => void this.load(),
       onSignedOut: this.options.onSignedOut,
+      onHealth: (problems) => this.set({ problems }),
     });
     void this.load();
     void this.loadSites();

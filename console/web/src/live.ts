@@ -1,7 +1,7 @@
 // socket.io live push (console/server/README.md, "Live push"): keeps the last seq seen, resumes from it on
 // every reconnect (the handshake `auth` is read afresh each time), and answers `resync`.
 import { io, type Socket } from 'socket.io-client';
-import type { AlertPush } from './types';
+import type { AlertPush, HealthProblem } from './types';
 
 export type LiveState = 'connecting' | 'live' | 'lost';
 
@@ -13,12 +13,15 @@ export interface LiveHandlers {
   onReloadNeeded: () => void;
   /** The handshake was refused because the session ended. */
   onSignedOut: () => void;
+  /** Why the board may be missing alerts (empty: nothing wrong); sent on connecting and on every change. */
+  onHealth: (problems: HealthProblem[]) => void;
 }
 
 interface ServerEvents {
   alert: (push: AlertPush) => void;
   ready: (info: { seq: number }) => void;
   resync: (info: { afterSeq: number; reason: 'slow-client' | 'too-old' }) => void;
+  health: (info: { problems: HealthProblem[] }) => void;
 }
 interface ClientEvents {
   resume: (request: { afterSeq: number }) => void;
@@ -51,6 +54,7 @@ export class LiveClient {
       this.setState('live', this.wasLive);
       this.wasLive = true;
     });
+    s.on('health', ({ problems }) => this.h.onHealth(problems));
     s.on('resync', ({ afterSeq, reason }) => {
       if (reason === 'too-old') {
         // The server is live again from afterSeq; what came before must come from the API.

@@ -41,6 +41,12 @@ export interface AlertDetail extends AlertEntry {
   history: AlertRevision[];
 }
 
+/** Why the board may be missing alerts, from the server (`health` on the live socket). */
+export interface HealthProblem {
+  code: 'feed' | 'detection-stopped' | 'detection-behind';
+  message: string;
+}
+
 export interface AlertPush extends AlertEntry {
   seq: number;
   action?: { action: string; actor: string };

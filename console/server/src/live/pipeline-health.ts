@@ -40,8 +40,10 @@ export class PipelineHealth {
   problems: HealthProblem[] = [];
   private timer: NodeJS.Timeout | undefined;
   private checking = false;
-  /** When the consumer's progress (acknowledged sequence) was last seen to change, or the watch began. */
-  private progress = { ackFloor: -1, at: Date.now() };
+  /** The consumer's acknowledged sequence at the last check. */
+  private ackFloor = -1;
+  /** Since when checks have seen events waiting and the acknowledged sequence not moving. */
+  private stuckSince: number | undefined;
 
   constructor(
     private readonly nc: NatsConnection,
@@ -92,25 +94,28 @@ export class PipelineHealth {
     if (!info) {
       return {
         code: 'detection-stopped',
-        message: 'Detection is not running: its JetStream consumer is missing. Alerts are not being raised.',
+        message: 'Detection is not running: its JetStream consumer is missing.',
       };
     }
-    const ackFloor = info.ack_floor.stream_seq;
-    if (ackFloor !== this.progress.ackFloor) this.progress = { ackFloor, at: now };
     const waiting = info.num_pending + info.num_ack_pending;
-    const stalledAfterMs = this.options.stalledAfterMs ?? 60_000;
-    if (waiting > 0 && now - this.progress.at >= stalledAfterMs) {
+    const moved = info.ack_floor.stream_seq !== this.ackFloor;
+    this.ackFloor = info.ack_floor.stream_seq;
+    // Counted from the first check that saw events wait without progress, not from the last acknowledgement:
+    // after a quiet hour, one event that the next few milliseconds will process is no stall.
+    if (waiting === 0 || moved) this.stuckSince = undefined;
+    else this.stuckSince ??= now;
+    if (this.stuckSince !== undefined && now - this.stuckSince >= (this.options.stalledAfterMs ?? 60_000)) {
       return {
         code: 'detection-stopped',
         message:
-          `Detection has processed no sensor events for ${duration(now - this.progress.at)}; ` +
-          `${waiting.toLocaleString('en')} are waiting. New alerts will be late or missing until it runs again.`,
+          `Detection has processed nothing for ${duration(now - this.stuckSince)} while ` +
+          (waiting === 1 ? '1 sensor event waits.' : `${waiting.toLocaleString('en')} sensor events wait.`),
       };
     }
     if (waiting > (this.options.behindAtWaiting ?? 10_000)) {
       return {
         code: 'detection-behind',
-        message: `Detection is catching up: ${waiting.toLocaleString('en')} sensor events are waiting. New alerts may be late.`,
+        message: `Detection is catching up: ${waiting.toLocaleString('en')} sensor events are waiting.`,
       };
     }
     return undefined;

@@ -68,6 +68,28 @@ describe('live connection', () => {
     expect(socket.handshake()).toEqual({ afterSeq: 12 });
   });
 
+  test('banner says alerts may be late while the server reports a problem, and clears when it is gone', async () => {
+    fakeServer();
+    start();
+    await waitFor(() => expect(sockets).toHaveLength(1));
+    const socket = lastSocket();
+    const banner = screen.getByTestId('live-banner');
+    socket.server('health', { problems: [] });
+    socket.server('ready', { seq: 1 });
+    expect(banner.textContent).toBe('');
+    const message = 'Detection has processed nothing for 3 min while 120 sensor events wait.';
+    act(() => socket.server('health', { problems: [{ code: 'detection-stopped', message }] }));
+    expect(banner.textContent).toBe(`Alerts may be late or missing. ${message}`);
+    expect(banner.className).toContain('live-lost');
+    // A lost connection says so instead: what the server said before may no longer hold.
+    act(() => socket.server('disconnect', 'transport close'));
+    expect(banner.textContent).toContain('Live connection lost');
+    act(() => socket.server('ready', { seq: 1 }));
+    expect(banner.textContent).toContain(message);
+    act(() => socket.server('health', { problems: [] }));
+    expect(banner.textContent).not.toContain('Alerts may be late');
+  });
+
   test('resync for a slow client emits resume from the last seq', async () => {
     fakeServer();
     start();
