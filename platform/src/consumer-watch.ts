@@ -1,12 +1,10 @@
-import { JetStreamApiError, jetstreamManager, type ConsumerMessages } from '@nats-io/jetstream';
+import { jetstreamManager, type ConsumerMessages } from '@nats-io/jetstream';
+import { isJetStreamNotFound } from './jetstream-setup';
 import type { Logger } from './logger';
 import type { NatsConnection } from './nats';
 
 /** What nats.js reports when a pull consumer, or its stream, no longer exists on the server. */
 const GONE = new Set(['consumer_deleted', 'consumer_not_found', 'stream_not_found']);
-
-// JetStream API error codes for a missing consumer and a missing stream.
-const NOT_FOUND = new Set([10014, 10059]);
 
 export interface ConsumerWatchOptions {
   nc: NatsConnection;
@@ -16,6 +14,7 @@ export interface ConsumerWatchOptions {
   /**
    * The worker keeps state keyed by stream sequence (the detectors): if the stream itself was recreated,
    * sequences start again at 1, and only a restart, which sees the stream behind its state, starts it afresh.
+   * Needs the right to read the stream's info, which ingest workers do not have.
    */
   sequencesMatter?: boolean;
 }
@@ -37,8 +36,9 @@ export class ConsumerWatch {
 
   /** Follows the status of one `consume()`; call again for each new one. */
   async follow(messages: ConsumerMessages): Promise<void> {
-    const { nc, stream, consumer, log } = this.options;
-    this.streamCreated ??= (await (await jetstreamManager(nc)).streams.info(stream)).created;
+    const { nc, stream, consumer, log, sequencesMatter } = this.options;
+    if (sequencesMatter)
+      this.streamCreated ??= (await (await jetstreamManager(nc)).streams.info(stream)).created;
     void (async () => {
       for await (const status of messages.status()) {
         if (!GONE.has(status.type)) continue;
@@ -62,30 +62,30 @@ export class ConsumerWatch {
     if (this.recreated) throw new Error(this.recreated);
     if (this.gone === undefined) return;
     const { stream, consumer, log, sequencesMatter } = this.options;
-    const streamCreated = await this.lookUp();
-    if (streamCreated === undefined) {
+    const found = await this.lookUp();
+    if (!found) {
       throw new Error(
         `JetStream consumer "${consumer}" on ${stream} is gone (${this.gone}): run the migrate step to recreate it`,
       );
     }
-    if (sequencesMatter && streamCreated !== this.streamCreated) {
+    if (sequencesMatter && found.streamCreated !== this.streamCreated) {
       this.recreated = `the ${stream} stream was recreated (its sequences start again): restart this worker to start from the new stream`;
-      log.error({ stream, consumer, was: this.streamCreated, now: streamCreated }, this.recreated);
+      log.error({ stream, consumer, was: this.streamCreated, now: found.streamCreated }, this.recreated);
       throw new Error(this.recreated);
     }
     this.gone = undefined;
     log.info({ stream, consumer }, `JetStream consumer "${consumer}" is back`);
   }
 
-  /** The stream's creation time when both it and the consumer exist; undefined when either is missing. */
-  private async lookUp(): Promise<string | undefined> {
-    const { nc, stream, consumer } = this.options;
+  /** Undefined when the consumer (or its stream) is missing; with the stream's creation time if it matters. */
+  private async lookUp(): Promise<{ streamCreated?: string } | undefined> {
+    const { nc, stream, consumer, sequencesMatter } = this.options;
     const jsm = await jetstreamManager(nc);
     try {
       await jsm.consumers.info(stream, consumer);
-      return (await jsm.streams.info(stream)).created;
+      return sequencesMatter ? { streamCreated: (await jsm.streams.info(stream)).created } : {};
     } catch (err) {
-      if (err instanceof JetStreamApiError && NOT_FOUND.has(err.code)) return undefined;
+      if (isJetStreamNotFound(err)) return undefined;
       throw err;
     }
   }

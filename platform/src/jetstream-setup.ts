@@ -22,6 +22,17 @@ import {
 import type { Config } from './config';
 import type { Logger } from './logger';
 
+// JetStream API error codes: consumer not found, stream not found.
+const CONSUMER_NOT_FOUND = 10014;
+const STREAM_NOT_FOUND = 10059;
+
+/** Whether a JetStream API call failed because its consumer or stream does not exist. */
+export function isJetStreamNotFound(err: unknown): boolean {
+  return (
+    err instanceof JetStreamApiError && (err.code === CONSUMER_NOT_FOUND || err.code === STREAM_NOT_FOUND)
+  );
+}
+
 function streamConfigs(config: Pick<Config, 'sensors'>): (Partial<StreamConfig> & { name: string })[] {
   return [
     {
@@ -90,7 +101,7 @@ export function sensorConsumers(config: Pick<Config, 'sensors'>): Partial<Consum
 async function provisionConsumer(jsm: JetStreamManager, wanted: Partial<ConsumerConfig>, log: Logger) {
   const name = wanted.durable_name!;
   const existing = await jsm.consumers.info(SENSORS_STREAM, name).catch((err: unknown) => {
-    if (err instanceof JetStreamApiError && err.code === 10014) return undefined;
+    if (err instanceof JetStreamApiError && err.code === CONSUMER_NOT_FOUND) return undefined;
     throw err;
   });
   if (!existing) {
@@ -129,7 +140,7 @@ export async function provisionJetStream(nc: NatsConnection, config: Pick<Config
       await jsm.streams.update(name, cfg);
       log.info({ stream: name }, 'stream updated');
     } catch (err) {
-      if (!(err instanceof JetStreamApiError) || err.code !== 10059) throw err;
+      if (!(err instanceof JetStreamApiError) || err.code !== STREAM_NOT_FOUND) throw err;
       await jsm.streams.add(cfg);
       log.info({ stream: name }, 'stream created');
     }

@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { consoleService } from '@wachtpost/console';
+import { detectorsService } from '@wachtpost/detectors';
+import { ingestService } from '@wachtpost/ingest';
 import {
   ALERTS_STREAM,
   DETECTORS_CONSUMER,
@@ -27,13 +29,16 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PASSWORD, connectLive, makeAlert, storeAlertRows, streamRevision } from '../support/console';
 import { createTestDatabase, type TestDatabase } from '../support/database';
+import { messageOf } from '../support/events';
 import { quietLog, waitFor } from '../support/harness';
+import { droneDropScenario } from '../support/scenarios';
 import { freePort, waitForPort } from '../support/nats-server';
 
 // The console as deployed: NATS user `console` of deploy/nats/nats.conf (the production file, run by the
 // nats-server on the PATH), doing everything it does: read ALERTS live and from a sequence (resume), publish
 // operator revisions, read how far detection is behind. And nothing it should not: SENSORS (but the
-// detectors consumer's info) and sensor subjects are refused.
+// detectors consumer's info) and sensor subjects are refused. And the pipeline under its own users: a gateway
+// publishes, ingest stores, the detectors raise alerts.
 
 const USERS = ['GATEWAY', 'SIMULATOR', 'MIGRATE', 'INGEST', 'DETECTORS', 'CONSOLE', 'SYS'] as const;
 const passwords = Object.fromEntries(USERS.map((u) => [`${u}_NATS_PASSWORD`, `w${u.toLowerCase()}Pw12345`]));
@@ -171,4 +176,47 @@ describe('the console with its NATS user from deploy/nats/nats.conf', () => {
     // Still allowed afterwards: the stream it reads.
     expect((await jsm.streams.info(ALERTS_STREAM)).config.name).toBe(ALERTS_STREAM);
   });
+
+  it('runs ingest and the detectors with their own users: a gateway event is stored and raises its alerts', async () => {
+    const pipeline = await Promise.all(
+      (['ingest', 'detectors'] as const).map((user) =>
+        runServices([user === 'ingest' ? ingestService : detectorsService], {
+          config: configFor(user),
+          log: quietLog,
+          installSignalHandlers: false,
+        }),
+      ),
+    );
+    const gatewayNc = await connectNats(configFor('gateway'), quietLog, 'test-gateway');
+    try {
+      const scenario = droneDropScenario();
+      const gateway = jetstream(gatewayNc);
+      for (const m of scenario.events.map((e) => messageOf(e)))
+        await gateway.publish(m.subject, m.data, { msgID: m.msgId });
+      await waitFor(
+        async () => {
+          const { rows } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM sensor_events');
+          return rows[0]!.n === scenario.events.length;
+        },
+        15_000,
+        'ingest to store every event',
+      );
+      await waitFor(
+        async () => {
+          const { rows } = await pool.query<{ rule: string }>('SELECT rule FROM alerts');
+          const rules = new Set(rows.map((r) => r.rule));
+          return scenario.expected.every((e) => rules.has(e.rule));
+        },
+        15_000,
+        'the detectors to raise the scenario alerts',
+      );
+      for (const system of pipeline) {
+        const ready = await fetch(`http://127.0.0.1:${system.ctx.http.port}/readyz`);
+        expect(await ready.json()).toMatchObject({ ready: true });
+      }
+    } finally {
+      await gatewayNc.close();
+      for (const system of pipeline) await system.shutdown();
+    }
+  }, 60_000);
 });

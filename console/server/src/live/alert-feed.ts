@@ -1,6 +1,5 @@
 import {
   DeliverPolicy,
-  JetStreamApiError,
   jetstreamManager,
   type JetStreamClient,
   type JetStreamManager,
@@ -8,7 +7,7 @@ import {
   type StreamInfo,
 } from '@nats-io/jetstream';
 import { Alert, ALERTS_STREAM } from '@wachtpost/contracts';
-import type { Logger } from '@wachtpost/platform';
+import { isJetStreamNotFound, type Logger } from '@wachtpost/platform';
 import { ASSIGNEE_HEADER, ACTION_HEADER, ACTOR_HEADER } from '../alerts/alert-actions';
 import type { NatsConnection } from '@nats-io/transport-node';
 
@@ -44,8 +43,6 @@ export function decodeEntry(m: JsMsg, log: Logger): FeedEntry | undefined {
 
 /** How often the feed compares itself with the stream. */
 const CHECK_EVERY_MS = 5000;
-// JetStream API error code for a stream that does not exist.
-const STREAM_NOT_FOUND = 10059;
 
 /**
  * This server's own reader of ALERTS: an ordered consumer (ephemeral, no queue group, so every console server
@@ -124,7 +121,7 @@ export class AlertFeed {
     this.checking = true;
     try {
       const info = await this.jsm!.streams.info(ALERTS_STREAM).catch((err: unknown) => {
-        if (err instanceof JetStreamApiError && err.code === STREAM_NOT_FOUND) return undefined;
+        if (isJetStreamNotFound(err)) return undefined;
         throw err;
       });
       if (!info) {

@@ -1,7 +1,7 @@
-import { JetStreamApiError, jetstreamManager, type ConsumerInfo } from '@nats-io/jetstream';
+import { jetstreamManager, type ConsumerInfo } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { DETECTORS_CONSUMER, SENSORS_STREAM } from '@wachtpost/contracts';
-import type { Logger } from '@wachtpost/platform';
+import { isJetStreamNotFound, type Logger } from '@wachtpost/platform';
 
 /** One reason the board may not show every alert it should, in words for the control room. */
 export interface HealthProblem {
@@ -26,9 +26,6 @@ export function duration(ms: number): string {
   const min = Math.floor(s / 60);
   return min < 60 ? `${min} min` : `${Math.floor(min / 60)} h ${min % 60} min`;
 }
-
-// JetStream API error codes for a missing consumer and a missing stream.
-const NOT_FOUND = new Set([10014, 10059]);
 
 /**
  * Whether the alerts the board shows can be trusted to be complete and on time. A quiet board must mean a quiet
@@ -85,7 +82,7 @@ export class PipelineHealth {
     try {
       return await (await jetstreamManager(this.nc)).consumers.info(SENSORS_STREAM, DETECTORS_CONSUMER);
     } catch (err) {
-      if (err instanceof JetStreamApiError && NOT_FOUND.has(err.code)) return undefined;
+      if (isJetStreamNotFound(err)) return undefined;
       throw err;
     }
   }
