@@ -11,12 +11,14 @@ interface Health {
 
 let h: ConsoleHarness;
 let client: LiveClient;
+let base: string;
 
 beforeAll(async () => {
   h = await startConsoleHarness();
   const server = await h.startConsole({
     health: { checkEveryMs: 200, stalledAfterMs: 1000, behindAtWaiting: 5 },
   });
+  base = server.base;
   await h.addUser('olga', 'operator');
   client = await connectLive(server.base, await h.login(server.base, 'olga'));
 });
@@ -72,8 +74,15 @@ describe('pipeline health on the live socket', () => {
         ),
       },
     ]);
+    // For the on-call engineer's alerting too.
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    expect(metrics).toContain('wachtpost_console_pipeline_problem{code="detection-stopped"} 1');
+    expect(metrics).toContain('wachtpost_console_pipeline_problem{code="detection-behind"} 0');
     await processAsDetectors(3);
     await healthWhere('healthy again', (x) => x.problems.length === 0);
+    expect(await (await fetch(`${base}/metrics`)).text()).toContain(
+      'wachtpost_console_pipeline_problem{code="detection-stopped"} 0',
+    );
   });
 
   it('says detection is behind while many events wait, though it moves', async () => {

@@ -16,7 +16,7 @@ import { setSecurityHeaders } from './http/respond';
 import { Router } from './http/router';
 import { staticWeb, webAppBuilt, WEB_BUILD_COMMAND, DEFAULT_WEB_DIST } from './http/static-web';
 import { AlertFeed } from './live/alert-feed';
-import { PipelineHealth, type PipelineHealthOptions } from './live/pipeline-health';
+import { HEALTH_CODES, PipelineHealth, type PipelineHealthOptions } from './live/pipeline-health';
 import { SocketHub } from './live/socket-hub';
 import { consoleMetrics } from './metrics';
 
@@ -119,7 +119,11 @@ export async function startConsoleServer(
     nc,
     () => feed.problem,
     log,
-    (problems) => hub.setHealth(problems),
+    (problems) => {
+      hub.setHealth(problems);
+      for (const code of HEALTH_CODES)
+        metrics.pipelineProblems.set({ code }, problems.some((p) => p.code === code) ? 1 : 0);
+    },
     options.health,
   );
   health.start();

@@ -8,6 +8,7 @@ export interface ConsoleMetrics {
   logins: Counter<'result'>;
   actions: Counter<'action'>;
   retentionDeleted: Counter<'table'>;
+  pipelineProblems: Gauge<'code'>;
 }
 
 /** The console's metrics, once per registry (two console servers in one test process share them). */
@@ -34,6 +35,12 @@ export const consoleMetrics = (registry: Registry): ConsoleMetrics =>
       name: 'wachtpost_console_actions_total',
       help: 'Operator actions applied',
       labelNames: ['action'],
+      registers: [r],
+    }),
+    pipelineProblems: new Gauge({
+      name: 'wachtpost_console_pipeline_problem',
+      help: 'What may keep alerts from the board, by code, 1 while it holds (feed, detection-stopped, detection-behind)',
+      labelNames: ['code'],
       registers: [r],
     }),
     retentionDeleted: new Counter({

@@ -3,10 +3,12 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { DETECTORS_CONSUMER, SENSORS_STREAM } from '@wachtpost/contracts';
 import { isJetStreamNotFound, type Logger } from '@wachtpost/platform';
 
+/** `feed`: this server does not follow ALERTS; `detection-*`: sensor events are not being correlated in time. */
+export const HEALTH_CODES = ['feed', 'detection-stopped', 'detection-behind'] as const;
+
 /** One reason the board may not show every alert it should, in words for the control room. */
 export interface HealthProblem {
-  /** `feed`: this server does not follow ALERTS; `detection`: sensor events are not being correlated. */
-  code: 'feed' | 'detection-stopped' | 'detection-behind';
+  code: (typeof HEALTH_CODES)[number];
   message: string;
 }
 
