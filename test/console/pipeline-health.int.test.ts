@@ -94,6 +94,19 @@ describe('pipeline health on the live socket', () => {
     await healthWhere('healthy again', (x) => x.problems.length === 0);
   });
 
+  it('says this console cannot reach NATS while it is down, and clears when it is back', async () => {
+    const restarted = h.nats.restart(6000);
+    const down = await healthWhere('NATS unreachable', (x) => x.problems.length > 0);
+    expect(down.problems).toEqual([
+      {
+        code: 'feed',
+        message: expect.stringMatching(/^This console cannot reach NATS \(.*\): alerts are not arriving\.$/),
+      },
+    ]);
+    await restarted;
+    await healthWhere('healthy again', (x) => x.problems.length === 0);
+  }, 30_000);
+
   it('says detection is not running when its consumer is gone, and this console not receiving alerts without ALERTS', async () => {
     const jsm = await jetstreamManager(h.nc);
     await jsm.consumers.delete(SENSORS_STREAM, DETECTORS_CONSUMER);

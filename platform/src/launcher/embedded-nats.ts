@@ -32,9 +32,8 @@ export async function findOrStartNats(dir: string, log: Logger, port = 4222): Pr
   }
   const storeDir = join(dir, 'nats');
   mkdirSync(storeDir, { recursive: true });
-  const child = spawn('nats-server', ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', storeDir], {
-    stdio: 'ignore',
-  });
+  const args = ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', storeDir];
+  let child = spawn('nats-server', args, { stdio: 'ignore' });
   if (!(await waitForPort(port, 10_000))) {
     child.kill();
     throw new NatsUnavailableError(
@@ -42,11 +41,35 @@ export async function findOrStartNats(dir: string, log: Logger, port = 4222): Pr
     );
   }
   log.info({ storeDir }, `started nats-server with JetStream on 127.0.0.1:${port}`);
+
+  // Ours to keep alive: a nats-server that dies (killed, out of memory) is started again on the same store,
+  // so the streams come back and every service reconnects by itself. Waits grow to 30 s while it keeps dying.
+  let stopping = false;
+  let restartDelayMs = 500;
+  const supervise = () =>
+    child.once('exit', (code, signal) => {
+      if (stopping) return;
+      log.error({ code, signal, restartInMs: restartDelayMs }, 'nats-server exited; starting it again');
+      setTimeout(() => {
+        if (stopping) return;
+        child = spawn('nats-server', args, { stdio: 'ignore' });
+        supervise();
+        void waitForPort(port, 10_000).then((up) => {
+          if (up) {
+            restartDelayMs = 500;
+            log.info({ storeDir }, 'nats-server running again');
+          }
+        });
+      }, restartDelayMs).unref();
+      restartDelayMs = Math.min(30_000, restartDelayMs * 2);
+    });
+  supervise();
   return {
     url,
     stop: () =>
       new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
+        stopping = true;
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
         child.once('exit', () => resolve());
         child.kill('SIGTERM');
       }),

@@ -21,6 +21,9 @@ export interface PipelineHealthOptions {
   behindAtWaiting?: number;
 }
 
+/** A look that takes longer than this counts as NATS not answering. */
+const API_TIMEOUT_MS = 2000;
+
 /** "45 s", "3 min", "2 h 5 min": how long, without the viewer's time zone. */
 export function duration(ms: number): string {
   const s = Math.round(ms / 1000);
@@ -39,6 +42,8 @@ export class PipelineHealth {
   problems: HealthProblem[] = [];
   private timer: NodeJS.Timeout | undefined;
   private checking = false;
+  /** Checks in a row that could not reach NATS. */
+  private failures = 0;
   /** The consumer's acknowledged sequence at the last check. */
   private ackFloor = -1;
   /** Since when checks have seen events waiting and the acknowledged sequence not moving. */
@@ -71,10 +76,19 @@ export class PipelineHealth {
       if (feed) problems.push({ code: 'feed', message: `This console is not receiving alerts: ${feed}.` });
       const detection = this.detection(await this.detectorsConsumer(), Date.now());
       if (detection) problems.push(detection);
+      this.failures = 0;
       this.set(problems);
     } catch (err) {
-      // NATS away: the socket and readiness say so; keep what was known until it answers.
+      // One failed look may be a blip of a reconnect; two in a row mean nothing is arriving.
       this.log.debug({ err }, 'pipeline health check failed');
+      if (++this.failures >= 2) {
+        this.set([
+          {
+            code: 'feed',
+            message: `This console cannot reach NATS (${(err as Error).message}): alerts are not arriving.`,
+          },
+        ]);
+      }
     } finally {
       this.checking = false;
     }
@@ -82,7 +96,8 @@ export class PipelineHealth {
 
   private async detectorsConsumer(): Promise<ConsumerInfo | undefined> {
     try {
-      return await (await jetstreamManager(this.nc)).consumers.info(SENSORS_STREAM, DETECTORS_CONSUMER);
+      const jsm = await jetstreamManager(this.nc, { timeout: API_TIMEOUT_MS });
+      return await jsm.consumers.info(SENSORS_STREAM, DETECTORS_CONSUMER);
     } catch (err) {
       if (isJetStreamNotFound(err)) return undefined;
       throw err;
