@@ -59,8 +59,11 @@ async function processAsDetectors(n: number) {
 }
 
 describe('pipeline health on the live socket', () => {
-  it('is sent on connecting: nothing wrong', () => {
+  it('is sent on connecting: nothing wrong, and every metric series is there at 0', async () => {
     expect(lastHealth()).toEqual({ problems: [] });
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    for (const code of ['feed', 'detection-stopped', 'detection-behind'])
+      expect(metrics).toContain(`wachtpost_console_pipeline_problem{code="${code}"} 0`);
   });
 
   it('says detection stopped when sensor events wait and none is processed, and clears when it runs', async () => {

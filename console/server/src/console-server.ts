@@ -16,7 +16,12 @@ import { setSecurityHeaders } from './http/respond';
 import { Router } from './http/router';
 import { staticWeb, webAppBuilt, WEB_BUILD_COMMAND, DEFAULT_WEB_DIST } from './http/static-web';
 import { AlertFeed } from './live/alert-feed';
-import { HEALTH_CODES, PipelineHealth, type PipelineHealthOptions } from './live/pipeline-health';
+import {
+  HEALTH_CODES,
+  PipelineHealth,
+  type HealthProblem,
+  type PipelineHealthOptions,
+} from './live/pipeline-health';
 import { SocketHub } from './live/socket-hub';
 import { consoleMetrics } from './metrics';
 
@@ -115,17 +120,14 @@ export async function startConsoleServer(
   );
   await feed.start();
   await hub.start(() => feed.headSeq);
-  const health = new PipelineHealth(
-    nc,
-    () => feed.problem,
-    log,
-    (problems) => {
-      hub.setHealth(problems);
-      for (const code of HEALTH_CODES)
-        metrics.pipelineProblems.set({ code }, problems.some((p) => p.code === code) ? 1 : 0);
-    },
-    options.health,
-  );
+  const showHealth = (problems: HealthProblem[]) => {
+    hub.setHealth(problems);
+    for (const code of HEALTH_CODES)
+      metrics.pipelineProblems.set({ code }, problems.some((p) => p.code === code) ? 1 : 0);
+  };
+  // Every code at 0 from the start, so an alerting rule sees the series before anything goes wrong.
+  showHealth([]);
+  const health = new PipelineHealth(nc, () => feed.problem, log, showHealth, options.health);
   health.start();
   log.info({ fromSeq: feed.headSeq }, 'console server up: API on /api, live alerts on socket.io');
 
