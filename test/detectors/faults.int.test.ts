@@ -4,7 +4,7 @@ import { provisionJetStream } from '@wachtpost/platform';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startDetectorsHarness, type DetectorsHarness } from '../support/detectors';
 import { faultyMessage } from '../support/events';
-import { metricValue, quietLog, waitFor } from '../support/harness';
+import { metricValue, notReadyReason, quietLog, waitFor } from '../support/harness';
 import { alertIdOf, droneDropScenario } from '../support/scenarios';
 
 describe('detectors faults', () => {
@@ -159,15 +159,7 @@ describe('detectors faults', () => {
     const { worker } = await h.startDetectors();
     await ready(worker);
     await h.jsm.consumers.delete(SENSORS_STREAM, DETECTORS_CONSUMER);
-    const reason = await waitFor(
-      () =>
-        worker.ready().then(
-          () => false,
-          (err: Error) => err.message,
-        ),
-      10_000,
-      'not ready',
-    );
+    const reason = await notReadyReason(worker);
     expect(reason).toMatch(/consumer "detectors" on SENSORS is gone .*run the migrate step/);
     await provisionJetStream(h.nc, h.config, quietLog);
     await ready(worker);
@@ -177,25 +169,9 @@ describe('detectors faults', () => {
     const { worker } = await h.startDetectors();
     await ready(worker);
     await h.jsm.streams.delete(SENSORS_STREAM);
-    await waitFor(
-      () =>
-        worker.ready().then(
-          () => false,
-          () => true,
-        ),
-      10_000,
-      'not ready',
-    );
+    await notReadyReason(worker);
     await provisionJetStream(h.nc, h.config, quietLog);
-    const reason = await waitFor(
-      () =>
-        worker.ready().then(
-          () => false,
-          (err: Error) => err.message,
-        ),
-      10_000,
-      'the reason',
-    );
+    const reason = await notReadyReason(worker);
     // Sequences start again at 1: a worker that went on would take every new message for one it had seen.
     expect(reason).toMatch(/SENSORS stream was recreated .*restart this worker/);
     await h.stopDetectors();

@@ -4,7 +4,14 @@ import { INGEST_CONSUMER, SENSORS_STREAM } from '@wachtpost/contracts';
 import { provisionJetStream, REPO_ROOT } from '@wachtpost/platform';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { messageOf, validEvent } from '../support/events';
-import { metricValue, quietLog, startIngestHarness, waitFor, type IngestHarness } from '../support/harness';
+import {
+  metricValue,
+  notReadyReason,
+  quietLog,
+  startIngestHarness,
+  waitFor,
+  type IngestHarness,
+} from '../support/harness';
 
 /** An ingest worker as its own process, as production runs it. */
 function spawnWorker(env: Record<string, string>): ChildProcess {
@@ -149,15 +156,7 @@ describe('ingest under faults', () => {
     await worker.ready();
 
     await (await jetstreamManager(h.nc)).consumers.delete(SENSORS_STREAM, INGEST_CONSUMER);
-    const reason = await waitFor(
-      () =>
-        worker.ready().then(
-          () => false,
-          (err: Error) => err.message,
-        ),
-      10_000,
-      'not ready',
-    );
+    const reason = await notReadyReason(worker);
     expect(reason).toMatch(/consumer "ingest" on SENSORS is gone .*run the migrate step/);
     await h.publish(events.slice(3));
 

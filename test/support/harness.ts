@@ -43,6 +43,18 @@ export async function waitFor<T>(
   }
 }
 
+/** Waits until a worker's readiness fails and returns why (a worker is anything with `ready()`). */
+export const notReadyReason = (worker: { ready(): Promise<void> }, timeoutMs = 10_000): Promise<string> =>
+  waitFor(
+    () =>
+      worker.ready().then(
+        () => false,
+        (err: Error) => err.message,
+      ),
+    timeoutMs,
+    'readiness to fail',
+  );
+
 /**
  * A private NATS server and database, migrated and provisioned, with a publisher and workers on demand.
  * Everything real; nothing shared with other test files.
