@@ -48,6 +48,7 @@ export class IngestWorker {
   private readonly stream: string;
   private readonly consumerName: string;
   private readonly watch: ConsumerWatch;
+  private stopping = false;
 
   constructor(private readonly options: IngestWorkerOptions) {
     this.metrics = ingestMetrics(options.registry);
@@ -58,6 +59,7 @@ export class IngestWorker {
       log: options.log,
       stream: this.stream,
       consumer: this.consumerName,
+      onBack: () => void this.consumeAgain(),
     });
   }
 
@@ -70,6 +72,16 @@ export class IngestWorker {
     this.loop = this.receive(this.messages);
   }
 
+  /** The consumer was recreated: take messages from it now. What the old one handed out is written as usual. */
+  private async consumeAgain(): Promise<void> {
+    await this.messages?.close();
+    await this.loop;
+    if (this.stopping) return;
+    await this.start().catch((err: unknown) => this.options.log.error({ err }, 'consuming again failed'));
+    // stop() came while the new consume was being set up: it closed the old one only.
+    if (this.stopping) await this.messages?.close();
+  }
+
   /** Throws while the last batch write failed (the database is away and batches are being retried). */
   ready(): Promise<void> {
     if (!this.messages) return Promise.reject(new Error('not consuming'));
@@ -78,6 +90,8 @@ export class IngestWorker {
   }
 
   async stop(): Promise<void> {
+    this.stopping = true;
+    this.watch.stop();
     await this.messages?.close();
     await this.loop;
     await this.dispatch();

@@ -171,9 +171,16 @@ describe('detectors faults', () => {
     await h.jsm.streams.delete(SENSORS_STREAM);
     await notReadyReason(worker);
     await provisionJetStream(h.nc, h.config, quietLog);
-    const reason = await notReadyReason(worker);
     // Sequences start again at 1: a worker that went on would take every new message for one it had seen.
-    expect(reason).toMatch(/SENSORS stream was recreated .*restart this worker/);
+    await waitFor(
+      () =>
+        worker.ready().then(
+          () => false,
+          (err: Error) => /SENSORS stream was recreated .*restart this worker/.test(err.message),
+        ),
+      10_000,
+      'the worker to ask for a restart',
+    );
     await h.stopDetectors();
 
     const again = await h.startDetectors();

@@ -180,6 +180,7 @@ export class DetectorsWorker {
    */
   async stop(): Promise<void> {
     this.stopping = true;
+    this.watch.stop();
     clearInterval(this.ticker);
     await this.messages?.close();
     this.work.notify();
