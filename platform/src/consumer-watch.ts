@@ -23,6 +23,8 @@ export interface ConsumerWatchOptions {
 
 /** How often a gone consumer is looked for. */
 const LOOK_AGAIN_MS = 2000;
+/** How often readiness asks the server whether the consumer still exists. */
+const VERIFY_EVERY_MS = 5000;
 
 /**
  * Notices a worker's durable consumer disappearing: deleted by hand, or a NATS server that came back without its
@@ -39,38 +41,63 @@ export class ConsumerWatch {
   private recreated: string | undefined;
   private lookAgain: NodeJS.Timeout | undefined;
   private stopped = false;
+  private verifiedAt = 0;
 
   constructor(private readonly options: ConsumerWatchOptions) {}
 
   /** Follows the status of one `consume()`; call again for each new one. */
   async follow(messages: ConsumerMessages): Promise<void> {
-    const { nc, stream, consumer, log, sequencesMatter } = this.options;
+    const { nc, stream, sequencesMatter } = this.options;
     if (sequencesMatter)
       this.streamCreated ??= (await (await jetstreamManager(nc)).streams.info(stream)).created;
     void (async () => {
       for await (const status of messages.status()) {
-        if (!GONE.has(status.type) || this.gone !== undefined || this.stopped) continue;
-        this.gone = status.type;
-        log.error(
-          { stream, consumer, status: status.type },
-          `JetStream consumer "${consumer}" on ${stream} is gone, so no events are being taken: ` +
-            'recreate it with the migrate step (pnpm migrate, or restart pnpm start); the worker resumes by itself',
-        );
-        this.scheduleLook();
+        if (GONE.has(status.type)) this.markGone(status.type);
       }
     })();
   }
 
-  /** Rejects while the consumer is gone, or for good once its stream was recreated where sequences matter. */
-  check(): Promise<void> {
+  /**
+   * Rejects while the consumer is gone, or for good once its stream was recreated where sequences matter.
+   * nats.js reports a deletion only to a pull that is waiting at the server, so now and then this asks the
+   * server itself (at most every 5 s, when readiness is probed).
+   */
+  async check(): Promise<void> {
+    if (!this.recreated && this.gone === undefined && Date.now() - this.verifiedAt >= VERIFY_EVERY_MS) {
+      this.verifiedAt = Date.now();
+      const found = await this.lookUp();
+      if (!found) this.markGone('consumer_not_found');
+      else this.sameStream(found);
+    }
     const { stream, consumer } = this.options;
-    if (this.recreated) return Promise.reject(new Error(this.recreated));
-    if (this.gone === undefined) return Promise.resolve();
-    return Promise.reject(
-      new Error(
+    if (this.recreated) throw new Error(this.recreated);
+    if (this.gone !== undefined) {
+      throw new Error(
         `JetStream consumer "${consumer}" on ${stream} is gone (${this.gone}): run the migrate step to recreate it`,
-      ),
+      );
+    }
+  }
+
+  private markGone(why: string): void {
+    if (this.gone !== undefined || this.stopped) return;
+    const { stream, consumer, log } = this.options;
+    this.gone = why;
+    log.error(
+      { stream, consumer, status: why },
+      `JetStream consumer "${consumer}" on ${stream} is gone, so no events are being taken: ` +
+        'recreate it with the migrate step (pnpm migrate, or restart pnpm start); the worker resumes by itself',
     );
+    this.scheduleLook();
+  }
+
+  /** False, for good, once the stream turns out created anew since the worker started, where sequences matter. */
+  private sameStream(found: { streamCreated?: string }): boolean {
+    const { stream, consumer, log, sequencesMatter } = this.options;
+    if (sequencesMatter && !this.recreated && found.streamCreated !== this.streamCreated) {
+      this.recreated = `the ${stream} stream was recreated (its sequences start again): restart this worker to start from the new stream`;
+      log.error({ stream, consumer, was: this.streamCreated, now: found.streamCreated }, this.recreated);
+    }
+    return !this.recreated;
   }
 
   stop(): void {
@@ -85,7 +112,7 @@ export class ConsumerWatch {
   }
 
   private async look(): Promise<void> {
-    const { stream, consumer, log, sequencesMatter, onBack } = this.options;
+    const { stream, consumer, log, onBack } = this.options;
     let found;
     try {
       found = await this.lookUp();
@@ -93,11 +120,7 @@ export class ConsumerWatch {
       log.debug({ err }, 'looking for the consumer failed');
     }
     if (!found) return this.scheduleLook();
-    if (sequencesMatter && found.streamCreated !== this.streamCreated) {
-      this.recreated = `the ${stream} stream was recreated (its sequences start again): restart this worker to start from the new stream`;
-      log.error({ stream, consumer, was: this.streamCreated, now: found.streamCreated }, this.recreated);
-      return;
-    }
+    if (!this.sameStream(found)) return;
     this.gone = undefined;
     log.info({ stream, consumer }, `JetStream consumer "${consumer}" is back`);
     onBack?.();

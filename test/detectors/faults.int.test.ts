@@ -15,6 +15,16 @@ describe('detectors faults', () => {
   afterEach(() => h.stopDetectors());
   afterAll(() => h.close());
 
+  /**
+   * One message through the worker, so its pull request is with the server: the deletions below then reach it
+   * as a status at once (a pull that arrives after them would only be noticed after missed heartbeats, 30 s).
+   */
+  let pulls = 0;
+  const pullOutstanding = async () => {
+    await h.publish([faultyMessage('schema', 9800 + pulls++, Date.now())]);
+    await h.waitDetectorsIdle();
+  };
+
   const ready = (worker: DetectorsWorker) =>
     waitFor(async () => (await worker.ready(), true), 10_000, 'the detectors worker ready');
 
@@ -158,6 +168,7 @@ describe('detectors faults', () => {
   it('is not ready, saying why, while its consumer is gone, and ready once migrate recreates it', async () => {
     const { worker } = await h.startDetectors();
     await ready(worker);
+    await pullOutstanding();
     await h.jsm.consumers.delete(SENSORS_STREAM, DETECTORS_CONSUMER);
     const reason = await notReadyReason(worker);
     expect(reason).toMatch(/consumer "detectors" on SENSORS is gone .*run the migrate step/);
@@ -168,6 +179,7 @@ describe('detectors faults', () => {
   it('asks for a restart when SENSORS itself was recreated, and a restarted worker starts from the new stream', async () => {
     const { worker } = await h.startDetectors();
     await ready(worker);
+    await pullOutstanding();
     await h.jsm.streams.delete(SENSORS_STREAM);
     await notReadyReason(worker);
     await provisionJetStream(h.nc, h.config, quietLog);
