@@ -74,7 +74,7 @@ export class AlertFeed {
     private readonly js: JetStreamClient,
     private readonly log: Logger,
     private readonly onEntry: (entry: FeedEntry) => void,
-    private readonly onRestart: (headSeq: number) => void = () => {},
+    private readonly onRestart: (headSeq: number) => void,
   ) {}
 
   async start(): Promise<void> {

@@ -39,7 +39,7 @@ export function duration(ms: number): string {
  * own problem. Pure of the socket layer: `onChange` gets the new list whenever it differs.
  */
 export class PipelineHealth {
-  problems: HealthProblem[] = [];
+  private problems: HealthProblem[] = [];
   private timer: NodeJS.Timeout | undefined;
   private checking = false;
   /** Checks in a row that could not reach NATS. */
