@@ -165,8 +165,8 @@ describe('detectors faults', () => {
   });
 
   // Last in this file: the recreated consumer starts over at the stream's first message.
-  it('is not ready, saying why, while its consumer is gone, and ready once migrate recreates it', async () => {
-    const { worker } = await h.startDetectors();
+  it('is not ready, saying why, while its consumer is gone, and consumes again once migrate recreates it', async () => {
+    const { worker, registry } = await h.startDetectors();
     await ready(worker);
     await pullOutstanding();
     await h.jsm.consumers.delete(SENSORS_STREAM, DETECTORS_CONSUMER);
@@ -174,6 +174,11 @@ describe('detectors faults', () => {
     expect(reason).toMatch(/consumer "detectors" on SENSORS is gone .*run the migrate step/);
     await provisionJetStream(h.nc, h.config, quietLog);
     await ready(worker);
+    // Within seconds, not after nats.js's missed heartbeats (30 s and more).
+    const invalid = () => metricValue(registry, 'wachtpost_detectors_messages_total', { result: 'invalid' });
+    const before = await invalid();
+    await h.publish([faultyMessage('schema', 9850, Date.now())]);
+    await waitFor(async () => (await invalid()) === before + 1, 10_000, 'the recreated consumer consumed');
   });
 
   it('asks for a restart when SENSORS itself was recreated, and a restarted worker starts from the new stream', async () => {

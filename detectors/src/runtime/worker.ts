@@ -96,6 +96,7 @@ export class DetectorsWorker {
   private jsm: JetStreamManager | undefined;
   private correlator: Correlator | undefined;
   private messages: ConsumerMessages | undefined;
+  private receiving: Promise<void> | undefined;
   private filter: string | undefined;
   /** The consumer's ack policy is AckAll: one acknowledgement, of the latest message, covers a commit. */
   private ackAll = false;
@@ -134,6 +135,7 @@ export class DetectorsWorker {
       stream: this.stream,
       consumer: this.consumerName,
       sequencesMatter: true,
+      onBack: () => void this.consumeAgain(),
     });
     this.metrics = detectorMetrics(options.registry);
     this.log = options.log;
@@ -215,12 +217,7 @@ export class DetectorsWorker {
     this.expectDue = this.options.expectSensors !== false;
     if (this.stopping) return;
 
-    this.messages = await retryUntilDone(async () => {
-      const consumer = await this.js.consumers.get(this.stream, this.consumerName);
-      return consumer.consume({ max_messages: this.options.batchSize * 2 });
-    }, this.retry('consume'));
-    await this.watch.follow(this.messages);
-    const receiving = this.receive(this.messages);
+    await this.consume();
     this.ticker = setInterval(() => {
       this.tickDue = true;
       this.work.notify();
@@ -228,7 +225,32 @@ export class DetectorsWorker {
     this.phase = 'consuming';
     this.log.info({ seq: this.correlator.lastSeq }, 'detectors consuming');
     await this.batches();
-    await receiving;
+    await this.receiving;
+  }
+
+  private async consume(): Promise<void> {
+    this.messages = await retryUntilDone(async () => {
+      const consumer = await this.js.consumers.get(this.stream, this.consumerName);
+      return consumer.consume({ max_messages: this.options.batchSize * 2 });
+    }, this.retry('consume'));
+    await this.watch.follow(this.messages);
+    this.receiving = this.receive(this.messages);
+  }
+
+  /**
+   * The consumer was recreated: take messages from it now rather than wait for nats.js to notice (30 s and
+   * more). What it delivers again that was already correlated is acknowledged unread, as after a restart.
+   */
+  private async consumeAgain(): Promise<void> {
+    if (this.phase !== 'consuming' || this.stopping) return;
+    await this.messages?.close();
+    await this.receiving;
+    if (this.stopping) return;
+    await this.consume().catch((err: unknown) => {
+      if (!(err instanceof StoppedError)) this.log.error({ err }, 'consuming again failed');
+    });
+    // stop() came while the new consume was being set up: it closed the old one only.
+    if (this.stopping) await this.messages?.close();
   }
 
   /**
