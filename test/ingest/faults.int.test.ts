@@ -112,6 +112,31 @@ describe('ingest under faults', () => {
     expect(await metricValue(registry, 'wachtpost_ingest_events_total', { result: 'accepted' })).toBe(total);
   });
 
+  it('a database outage longer than the ack wait: the worker takes no more than it holds, and stores each event once', async () => {
+    const batchSize = 200;
+    const { registry } = await h.startWorker({ batchSize });
+    await h.db.makeUnavailable();
+    const total = 5000;
+    await h.publish(
+      Array.from({ length: total }, (_, i) => messageOf(validEvent(i, Date.now() - 300_000, 'longdown'))),
+    );
+    // Two and a half ack waits (5 s here): what the worker holds it keeps, and it pulls no more meanwhile, so
+    // the rest waits in the stream (for another worker) instead of piling up in this one's memory.
+    await new Promise((r) => setTimeout(r, 12_500));
+    const info = await (await jetstreamManager(h.nc)).consumers.info(SENSORS_STREAM, INGEST_CONSUMER);
+    const { maxInFlight } = h.config.ingest;
+    // Batches being written, the one filling, and nats.js's pull window.
+    expect(info.num_ack_pending).toBeLessThanOrEqual(batchSize * (maxInFlight + 1 + maxInFlight + 1));
+    await h.db.makeAvailable();
+    await waitFor(
+      async () =>
+        (await metricValue(registry, 'wachtpost_ingest_events_total', { result: 'accepted' })) === total,
+      60_000,
+      'every event stored after the database returned',
+    );
+    await expectEachStoredOnce(h, 'longdown', total);
+  });
+
   it('a NATS restart pauses the worker, which reconnects and resumes', async () => {
     const { registry } = await h.startWorker();
     const before = Array.from({ length: 3000 }, (_, i) =>
