@@ -9,7 +9,9 @@ import { Readable } from 'node:stream';
 import { demoSites, messageOf, validEvent } from '../support/events';
 import { startIngestHarness } from '../support/harness';
 import type { Benchmark } from './registry';
-import { machineBusyUs, round } from './stats';
+import { cpuUsByProgram, cpuUsPerUnit, machineBusyUs, round } from './stats';
+
+const PROGRAMS = ['node', 'postgres', 'nats-server'] as const;
 
 /**
  * The same messages through a consumer configured as `ingest`, acknowledged as they arrive and otherwise
@@ -20,7 +22,7 @@ async function consumeAndAckOnly(
   config: Config,
   events: number,
   maxMessages: number,
-): Promise<{ perSec: number; cpuUsPerEvent: number }> {
+): Promise<{ perSec: number; cpuUsPerEvent: number; cpuUsPerEventBy: Record<string, number> }> {
   const ingest = sensorConsumers(config).find((c) => c.durable_name === INGEST_CONSUMER)!;
   await (await jetstreamManager(nc)).consumers.add(SENSORS_STREAM, { ...ingest, durable_name: 'bare' });
   const consumer = await jetstream(nc).consumers.get(SENSORS_STREAM, 'bare');
@@ -28,8 +30,10 @@ async function consumeAndAckOnly(
   let allAcked!: () => void;
   const done = new Promise<void>((resolve) => (allAcked = resolve));
   const busyBefore = machineBusyUs();
+  const byProgramBefore = cpuUsByProgram();
   const started = performance.now();
-  // A callback, as the worker consumes (the async iterator costs twice the CPU per message).
+  // A callback: JetStream's own cost. Through the async iterator, each acknowledgement sent in its own promise
+  // turn is a socket write of its own, twice the CPU per message (the worker acknowledges a batch per turn).
   const messages = await consumer.consume({
     max_messages: maxMessages,
     callback: (m) => {
@@ -41,8 +45,9 @@ async function consumeAndAckOnly(
   await nc.flush();
   const seconds = (performance.now() - started) / 1000;
   const busyUs = (machineBusyUs() ?? NaN) - (busyBefore ?? NaN);
+  const cpuUsPerEventBy = cpuUsPerUnit(byProgramBefore, cpuUsByProgram(), events, PROGRAMS);
   await messages.close();
-  return { perSec: events / seconds, cpuUsPerEvent: busyUs / events };
+  return { perSec: events / seconds, cpuUsPerEvent: busyUs / events, cpuUsPerEventBy };
 }
 
 /**
@@ -65,6 +70,7 @@ export const ingestBench: Benchmark = {
       let finished!: () => void;
       const done = new Promise<void>((resolve) => (finished = resolve));
       const busyBefore = machineBusyUs();
+      const byProgramBefore = cpuUsByProgram();
       const started = performance.now();
       await h.startWorker({
         onCommitted: (rows) => {
@@ -75,6 +81,7 @@ export const ingestBench: Benchmark = {
       await done;
       const pipelineSeconds = (performance.now() - started) / 1000;
       const pipelineBusyUs = (machineBusyUs() ?? NaN) - (busyBefore ?? NaN);
+      const pipelineByProgram = cpuUsPerUnit(byProgramBefore, cpuUsByProgram(), events, PROGRAMS);
       await h.stopWorkers();
       const { batchSize, maxInFlight } = h.config.ingest;
       const consumeAck = await consumeAndAckOnly(h.nc, h.config, events, batchSize * (maxInFlight + 1));
@@ -118,8 +125,11 @@ export const ingestBench: Benchmark = {
           // CPU time of the whole machine (NATS, Node, PostgreSQL) per event: on two cores the pipeline is
           // CPU-bound, so this is what a faster pipeline has to reduce.
           cpuUsPerEvent: round(pipelineBusyUs / events),
+          // The same by program: what the worker (node), the database and the NATS server each cost.
+          cpuUsPerEventBy: pipelineByProgram,
           copyCpuUsPerRow: round(copyBusyUs / events),
           consumeAckCpuUsPerEvent: round(consumeAck.cpuUsPerEvent),
+          consumeAckCpuUsPerEventBy: consumeAck.cpuUsPerEventBy,
         },
       ];
     } finally {

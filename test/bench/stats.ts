@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 /** Percentile by nearest rank over an unsorted sample (sorted in place). */
 export function percentile(sample: number[], p: number): number {
@@ -34,4 +34,45 @@ export function machineTicks(): { busy: number; steal: number; total: number } |
 export function machineBusyUs(): number | undefined {
   const ticks = machineTicks();
   return ticks && (ticks.busy + ticks.steal) * 10_000;
+}
+
+/**
+ * CPU time in µs of the processes running now, summed by program name (`node`, `postgres`, `nats-server`), from
+ * /proc/PID/stat (user + system, threads included); empty off Linux. Processes that exit between two readings
+ * are missed, so compare readings around a phase in which the programs of interest keep running.
+ */
+export function cpuUsByProgram(): Map<string, number> {
+  const byProgram = new Map<string, number>();
+  let pids: string[];
+  try {
+    pids = readdirSync('/proc').filter((entry) => /^\d+$/.test(entry));
+  } catch {
+    return byProgram;
+  }
+  for (const pid of pids) {
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    } catch {
+      continue; // exited meanwhile
+    }
+    // pid (comm) state ...: the name may hold spaces and parentheses, so split after the last ')'.
+    const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]); // utime, stime
+    byProgram.set(name, (byProgram.get(name) ?? 0) + ticks * 10_000);
+  }
+  return byProgram;
+}
+
+/** CPU µs per unit of work of the named programs between two `cpuUsByProgram` readings. */
+export function cpuUsPerUnit(
+  before: Map<string, number>,
+  after: Map<string, number>,
+  units: number,
+  programs: readonly string[],
+): Record<string, number> {
+  return Object.fromEntries(
+    programs.map((p) => [p, round(((after.get(p) ?? 0) - (before.get(p) ?? 0)) / units)]),
+  );
 }
