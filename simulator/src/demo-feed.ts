@@ -15,6 +15,8 @@ export interface DemoFeedOptions {
 
 /** Real-world rates give ~10 flights a year; a demo wants one about every half hour by day (more at night). */
 export const DEMO_INTENSITY = 4000;
+/** The first flight of a demo, seconds after its start: whoever just started it sees an alert at once. */
+export const DEMO_FIRST_FLIGHT_AFTER_S = 5;
 
 /**
  * The realistic feed for `pnpm demo`: exercise traffic for every site, in-process on the launcher's
@@ -31,6 +33,7 @@ export function startDemoFeed(options: DemoFeedOptions): { stop(): Promise<void>
     seed: options.seed ?? Date.now() % 2_147_483_647,
     speed,
     intensity,
+    firstFlightAfterS: DEMO_FIRST_FLIGHT_AFTER_S,
     exercise: true,
   });
   log(

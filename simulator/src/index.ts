@@ -19,7 +19,7 @@ export { faultCatalogue, type CatalogueEntry } from './messages/fault-catalogue'
 export { toMessage, toTimedMessage, type OutMessage, type TimedMessage } from './messages/message';
 export { shiftEvent } from './messages/time-shift';
 export { decodeRecordLine, encodeRecordLine, type RecordedMessage } from './messages/recording';
-export { startDemoFeed, DEMO_INTENSITY, type DemoFeedOptions } from './demo-feed';
+export { startDemoFeed, DEMO_FIRST_FLIGHT_AFTER_S, DEMO_INTENSITY, type DemoFeedOptions } from './demo-feed';
 export { DEMO_SITE_FILE, loadSiteFile } from './site-file';
 export { startFeed, type FeedOptions, type FeedSummary } from './run/feed';
 export { loadTraffic, runLoad, type LoadOptions, type LoadSummary } from './run/load';

@@ -15,7 +15,12 @@ const isNight = (hour: number) => hour >= 21 || hour < 5;
  * track at 1 Hz. Drops put phones in a cell of the wing they were aimed at, unless a response search
  * recovers them first.
  */
-export function startDrones(sim: Simulation, phones: PhoneNetwork, searches: Searches): void {
+export function startDrones(
+  sim: Simulation,
+  phones: PhoneNetwork,
+  searches: Searches,
+  firstFlightAt?: number,
+): void {
   const { site, rates } = sim;
   const rng = sim.rng('drones');
   const grid = LocalGrid.around(site.airspace);
@@ -47,12 +52,15 @@ export function startDrones(sim: Simulation, phones: PhoneNetwork, searches: Sea
     step(0);
   };
 
-  const launch = (t: number) => {
+  /** `toDrop`: a flight that certainly comes over the site (a drop), not one that may only pass it. */
+  const launch = (t: number, toDrop = false) => {
     const n = flightNo++;
     const flightRng = sim.rng(`flight-${n}`);
     // Night flights are mostly drops; by day more of them only look or pass.
     const night = isNight(sim.localHour(t));
-    const deliveryShare = Math.max(0, Math.min(1, rates.droneDeliveryShare + (night ? 0.1 : -0.2)));
+    const deliveryShare = toDrop
+      ? 1
+      : Math.max(0, Math.min(1, rates.droneDeliveryShare + (night ? 0.1 : -0.2)));
     const target = pickTarget(flightRng, geometry, deliveryShare, rates.droneYardShare);
     const airframe = flightRng.weighted(AIRFRAMES);
     const flight = planFlight(flightRng, t, geometry, target, airframe, rates.remoteIdShare);
@@ -93,4 +101,5 @@ export function startDrones(sim: Simulation, phones: PhoneNetwork, searches: Sea
     });
   };
   step(sim.from);
+  if (firstFlightAt !== undefined) sim.at(firstFlightAt, () => launch(firstFlightAt, true));
 }

@@ -85,6 +85,17 @@ describe('generateEvents', () => {
     );
   });
 
+  it('flies a drone at the instant asked for, besides the random flights', () => {
+    const firstDrone = (events: readonly SensorEvent[]) =>
+      events.find((e) => e.kind === 'drone' && e.phase === 'start');
+    const quiet = run({ intensity: 1, to: T0 + HOUR });
+    expect(firstDrone(quiet)).toBeUndefined();
+    const asked = run({ intensity: 1, to: T0 + HOUR, firstFlightAt: T0 + 15_000 });
+    const start = Date.parse(firstDrone(asked)!.observedAt);
+    expect(start).toBeGreaterThanOrEqual(T0 + 15_000);
+    expect(start).toBeLessThan(T0 + 60_000);
+  });
+
   it('is an endless stream when no end is given', () => {
     const stream = generateEvents({ site: demoSite(), seed: 1, from: T0 });
     let n = 0;

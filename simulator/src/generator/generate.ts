@@ -25,6 +25,8 @@ export interface GeneratorOptions {
   to?: number | Date;
   /** Multiplies the drone flight rate (and the drops, phones and responses that follow), default 1. */
   intensity?: number;
+  /** A drone flight to drop something, launched at this instant (epoch ms) besides the random ones: a demo's first. */
+  firstFlightAt?: number;
   /** Marks the traffic as an exercise (the default) or not. */
   exercise?: boolean;
   /** Only these kinds leave the generator; the world behind them is simulated all the same. */
@@ -62,7 +64,7 @@ export function* generateEvents(options: GeneratorOptions): Generator<SensorEven
   phones.start();
   const searches = new Searches(sim);
   searches.start();
-  startDrones(sim, phones, searches);
+  startDrones(sim, phones, searches, options.firstFlightAt);
 
   const ids = sim.rng('event-ids');
   const seqs = new Map<string, number>();

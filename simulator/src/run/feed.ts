@@ -16,6 +16,8 @@ export interface FeedOptions {
   /** Stop after this many real seconds; default never. */
   durationS?: number;
   intensity?: number;
+  /** A drone flight this many simulated seconds after the start, besides the random ones. */
+  firstFlightAfterS?: number;
   exercise?: boolean;
   core?: boolean;
   window?: number;
@@ -53,6 +55,9 @@ export function startFeed(options: FeedOptions): RunningFeed {
     from: simStart,
     ...(options.intensity !== undefined && { intensity: options.intensity }),
     ...(options.exercise !== undefined && { exercise: options.exercise }),
+    ...(options.firstFlightAfterS !== undefined && {
+      firstFlightAt: simStart + options.firstFlightAfterS * 1000,
+    }),
   });
   const messages = toMessages(events, options.seed, simStart, options.faults);
   const durationTimer =

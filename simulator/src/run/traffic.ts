@@ -10,6 +10,7 @@ export interface TrafficOptions {
   from: number;
   intensity?: number;
   exercise?: boolean;
+  firstFlightAt?: number;
 }
 
 /** The realistic traffic of every site, merged into one stream in observedAt order. */
@@ -22,6 +23,7 @@ export function siteTraffic(sites: readonly SiteModel[], options: TrafficOptions
         from: options.from,
         ...(options.intensity !== undefined && { intensity: options.intensity }),
         ...(options.exercise !== undefined && { exercise: options.exercise }),
+        ...(options.firstFlightAt !== undefined && { firstFlightAt: options.firstFlightAt }),
       }),
     ),
   );

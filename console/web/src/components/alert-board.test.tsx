@@ -225,6 +225,7 @@ describe('alert board', () => {
     const hint = await screen.findByTestId('board-empty-hint');
     expect(hint.textContent).toContain('No alerts yet');
     expect(hint.textContent).toContain('pnpm demo');
+    expect(hint.textContent).toContain('within three minutes');
     expect(hint.textContent).toContain('Simulator');
     expect(screen.queryByText('No alerts match these filters.')).toBeNull();
     // A filter set: the usual "no match".

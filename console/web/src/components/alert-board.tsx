@@ -55,8 +55,8 @@ export function AlertBoard() {
         (all.size === 0 && !state.error && !Object.values(filters).some(Boolean) ? (
           // A fresh console with nothing raised yet: say how to get traffic rather than "no match".
           <p className="empty" data-testid="board-empty-hint">
-            No alerts yet. For demo traffic run <code>pnpm demo</code>; testers can run a scenario from the
-            Simulator page.
+            No alerts yet. For demo traffic run <code>pnpm demo</code>: its first drone comes over the site
+            within three minutes. Testers can run a scenario from the Simulator page.
           </p>
         ) : (
           <p className="empty">No alerts match these filters.</p>

@@ -1,0 +1,34 @@
+import { createEngine } from '@wachtpost/detectors';
+import { DEMO_FIRST_FLIGHT_AFTER_S, DEMO_INTENSITY, generateEvents } from '@wachtpost/simulator';
+import { describe, expect, it } from 'vitest';
+import { demoSite } from '../support/events';
+
+/**
+ * Whoever starts `pnpm demo` should see the system work before they give up on it: the demo's first drone
+ * comes over the site to drop something, so the detectors raise a drone incursion within minutes, whatever
+ * the seed (a new one each start). The generator and the detectors' engine, no I/O.
+ */
+describe('the first flight of pnpm demo', () => {
+  it('raises a drone incursion within three minutes for any seed', () => {
+    const from = Date.parse('2026-11-29T10:00:00Z'); // by day, when random flights are rarest
+    const engine = createEngine([demoSite]);
+    const firstIncursionS = Array.from({ length: 12 }, (_, i) => {
+      const state = engine.initialState();
+      const events = generateEvents({
+        site: demoSite,
+        seed: 1000 + i,
+        from,
+        to: from + 3 * 60_000,
+        intensity: DEMO_INTENSITY,
+        firstFlightAt: from + DEMO_FIRST_FLIGHT_AFTER_S * 1000,
+      });
+      for (const event of events) {
+        const { changes } = engine.step(state, event);
+        if (changes.some((c) => c.alert.rule === 'drone-incursion'))
+          return (Date.parse(event.observedAt) - from) / 1000;
+      }
+      return undefined;
+    });
+    expect(firstIncursionS.every((s) => s !== undefined && s < 180)).toBe(true);
+  });
+});
