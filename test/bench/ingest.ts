@@ -9,7 +9,7 @@ import { Readable } from 'node:stream';
 import { demoSites, messageOf, validEvent } from '../support/events';
 import { startIngestHarness } from '../support/harness';
 import type { Benchmark } from './registry';
-import { cpuUsByProgram, cpuUsPerUnit, machineBusyUs, round } from './stats';
+import { readProcessCpu, cpuUsPerUnit, machineBusyUs, round } from './stats';
 
 const PROGRAMS = ['node', 'postgres', 'nats-server'] as const;
 
@@ -30,7 +30,7 @@ async function consumeAndAckOnly(
   let allAcked!: () => void;
   const done = new Promise<void>((resolve) => (allAcked = resolve));
   const busyBefore = machineBusyUs();
-  const byProgramBefore = cpuUsByProgram();
+  const byProgramBefore = readProcessCpu();
   const started = performance.now();
   // A callback: JetStream's own cost. Through the async iterator, each acknowledgement sent in its own promise
   // turn is a socket write of its own, twice the CPU per message (the worker acknowledges a batch per turn).
@@ -45,7 +45,7 @@ async function consumeAndAckOnly(
   await nc.flush();
   const seconds = (performance.now() - started) / 1000;
   const busyUs = (machineBusyUs() ?? NaN) - (busyBefore ?? NaN);
-  const cpuUsPerEventBy = cpuUsPerUnit(byProgramBefore, cpuUsByProgram(), events, PROGRAMS);
+  const cpuUsPerEventBy = cpuUsPerUnit(byProgramBefore, readProcessCpu(), events, PROGRAMS);
   await messages.close();
   return { perSec: events / seconds, cpuUsPerEvent: busyUs / events, cpuUsPerEventBy };
 }
@@ -70,7 +70,7 @@ export const ingestBench: Benchmark = {
       let finished!: () => void;
       const done = new Promise<void>((resolve) => (finished = resolve));
       const busyBefore = machineBusyUs();
-      const byProgramBefore = cpuUsByProgram();
+      const byProgramBefore = readProcessCpu();
       const started = performance.now();
       await h.startWorker({
         onCommitted: (rows) => {
@@ -81,7 +81,7 @@ export const ingestBench: Benchmark = {
       await done;
       const pipelineSeconds = (performance.now() - started) / 1000;
       const pipelineBusyUs = (machineBusyUs() ?? NaN) - (busyBefore ?? NaN);
-      const pipelineByProgram = cpuUsPerUnit(byProgramBefore, cpuUsByProgram(), events, PROGRAMS);
+      const pipelineByProgram = cpuUsPerUnit(byProgramBefore, readProcessCpu(), events, PROGRAMS);
       await h.stopWorkers();
       const { batchSize, maxInFlight } = h.config.ingest;
       const consumeAck = await consumeAndAckOnly(h.nc, h.config, events, batchSize * (maxInFlight + 1));

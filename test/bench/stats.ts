@@ -36,18 +36,17 @@ export function machineBusyUs(): number | undefined {
   return ticks && (ticks.busy + ticks.steal) * 10_000;
 }
 
-/**
- * CPU time in µs of the processes running now, summed by program name (`node`, `postgres`, `nats-server`), from
- * /proc/PID/stat (user + system, threads included); empty off Linux. Processes that exit between two readings
- * are missed, so compare readings around a phase in which the programs of interest keep running.
- */
-export function cpuUsByProgram(): Map<string, number> {
-  const byProgram = new Map<string, number>();
+/** One reading of every process's CPU time: program name and µs (user + system, threads included) by pid. */
+export type ProcessCpu = Map<string, { program: string; us: number }>;
+
+/** Reads /proc/PID/stat of every process running now; empty off Linux. */
+export function readProcessCpu(): ProcessCpu {
+  const reading: ProcessCpu = new Map();
   let pids: string[];
   try {
     pids = readdirSync('/proc').filter((entry) => /^\d+$/.test(entry));
   } catch {
-    return byProgram;
+    return reading;
   }
   for (const pid of pids) {
     let stat: string;
@@ -57,22 +56,26 @@ export function cpuUsByProgram(): Map<string, number> {
       continue; // exited meanwhile
     }
     // pid (comm) state ...: the name may hold spaces and parentheses, so split after the last ')'.
-    const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    const program = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const ticks = Number(fields[11]) + Number(fields[12]); // utime, stime
-    byProgram.set(name, (byProgram.get(name) ?? 0) + ticks * 10_000);
+    reading.set(pid, { program, us: (Number(fields[11]) + Number(fields[12])) * 10_000 }); // utime, stime
   }
-  return byProgram;
+  return reading;
 }
 
-/** CPU µs per unit of work of the named programs between two `cpuUsByProgram` readings. */
+/**
+ * CPU µs per unit of work of the named programs between two readings, summed over the processes that ran
+ * through both (new ones count from zero; those that exited meanwhile are missed, as their time is gone).
+ */
 export function cpuUsPerUnit(
-  before: Map<string, number>,
-  after: Map<string, number>,
+  before: ProcessCpu,
+  after: ProcessCpu,
   units: number,
   programs: readonly string[],
 ): Record<string, number> {
-  return Object.fromEntries(
-    programs.map((p) => [p, round(((after.get(p) ?? 0) - (before.get(p) ?? 0)) / units)]),
-  );
+  const byProgram = new Map<string, number>();
+  for (const [pid, { program, us }] of after) {
+    byProgram.set(program, (byProgram.get(program) ?? 0) + us - (before.get(pid)?.us ?? 0));
+  }
+  return Object.fromEntries(programs.map((p) => [p, round((byProgram.get(p) ?? 0) / units)]));
 }
