@@ -140,7 +140,7 @@ export async function startEmbeddedPostgres(dir: string, log: Logger): Promise<E
   return {
     url,
     stop: async () => {
-      supervisor.stop();
+      await supervisor.stop();
       await server.stop();
     },
   };
@@ -157,9 +157,10 @@ const postmasterOf = (server: Server) => (server as unknown as { process?: Child
  * retry their writes and say so in /readyz. While it will not start (its old backends still hold the shared
  * memory, say), it is tried again with waits growing to 30 s.
  */
-function supervise(server: Server, databaseDir: string, log: Logger): { stop(): void } {
+function supervise(server: Server, databaseDir: string, log: Logger): { stop(): Promise<void> } {
   let stopping = false;
   let timer: NodeJS.Timeout | undefined;
+  let starting: Promise<void> | undefined;
   const watch = () => {
     const postmaster = postmasterOf(server);
     if (!postmaster) {
@@ -177,9 +178,9 @@ function supervise(server: Server, databaseDir: string, log: Logger): { stop(): 
   const restartAfter = (delayMs: number) => {
     timer = setTimeout(() => {
       if (stopping) return;
-      server.start().then(
+      starting = server.start().then(
         () => {
-          if (stopping) return void server.stop(); // stop() came while it was starting
+          if (stopping) return;
           log.info({ databaseDir }, 'embedded PostgreSQL running again');
           watch();
         },
@@ -194,9 +195,11 @@ function supervise(server: Server, databaseDir: string, log: Logger): { stop(): 
   };
   watch();
   return {
-    stop: () => {
+    // A start under way is let finish, so that the server's stop() that follows finds the process to stop.
+    stop: async () => {
       stopping = true;
       clearTimeout(timer);
+      await starting;
     },
   };
 }
