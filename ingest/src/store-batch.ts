@@ -13,8 +13,21 @@ export interface StoreOutcome {
 export interface StoreOptions {
   /** Called before each wait after a failure that is not the data's fault (database down, connection lost). */
   onRetry: (err: unknown, attempt: number, delayMs: number) => void;
-  sleep?: (ms: number) => Promise<void>;
+  /** Once aborted, a failure is not retried: the worker is stopping (see `StoppedRetrying`). */
+  signal?: AbortSignal;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   maxBackoffMs?: number;
+}
+
+/**
+ * The worker stopped while the database was away: the batch is given up, unacknowledged, so JetStream hands it
+ * out again (to this worker's successor or another one). Parts already committed come back as duplicates.
+ */
+export class StoppedRetrying extends Error {
+  override name = 'StoppedRetrying';
+  constructor(cause: unknown) {
+    super(`stopped retrying: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+  }
 }
 
 /**
@@ -26,11 +39,16 @@ export function isDataError(err: unknown): boolean {
   return typeof code === 'string' && /^(22|23|54)/.test(code);
 }
 
-const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+/** Waits `ms`, or less when `signal` aborts meanwhile. */
+export const sleepUnlessAborted = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+  });
 
 /**
  * Stores a prepared batch: one insert when all is well; while the database is away, retries with capped
- * exponential backoff and never gives up; when it refuses the rows, splits the batch until the one refused
+ * exponential backoff until it is back or `signal` aborts (then throws `StoppedRetrying`); when it refuses the rows, splits the batch until the one refused
  * row is found and stores it as rejected. Parts already committed are never written again, so counts stay exact.
  */
 export async function storeBatch(
@@ -38,7 +56,7 @@ export async function storeBatch(
   insert: InsertFn,
   options: StoreOptions,
 ): Promise<StoreOutcome> {
-  const sleep = options.sleep ?? defaultSleep;
+  const sleep = options.sleep ?? sleepUnlessAborted;
   const maxBackoffMs = options.maxBackoffMs ?? 5000;
   const outcome: StoreOutcome = {
     stored: [],
@@ -67,9 +85,11 @@ export async function storeBatch(
           await attempt(accepted.slice(0, half), rejected);
           return attempt(accepted.slice(half), []);
         }
+        if (options.signal?.aborted) throw new StoppedRetrying(err);
         const delayMs = Math.min(maxBackoffMs, 100 * 2 ** Math.min(tries - 1, 10));
         options.onRetry(err, tries, delayMs);
-        await sleep(delayMs);
+        await sleep(delayMs, options.signal);
+        if (options.signal?.aborted) throw new StoppedRetrying(err);
       }
     }
   };

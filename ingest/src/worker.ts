@@ -9,7 +9,7 @@ import {
 } from '@wachtpost/platform';
 import { ingestMetrics } from './metrics';
 import { prepareBatch, type AcceptedRow } from './prepare';
-import { storeBatch } from './store-batch';
+import { storeBatch, StoppedRetrying } from './store-batch';
 import { insertRows } from './writer';
 
 export interface IngestWorkerOptions {
@@ -45,6 +45,7 @@ export class IngestWorker {
   /** The batches being written. */
   private readonly writing = new Set<JsMsg[]>();
   private keepAlive: NodeJS.Timeout | undefined;
+  private readonly stopRetrying = new AbortController();
   private loop: Promise<void> | undefined;
   private readonly metrics;
   private lastError: string | undefined;
@@ -97,6 +98,8 @@ export class IngestWorker {
 
   async stop(): Promise<void> {
     this.stopping = true;
+    // A batch that cannot be written now is given up rather than retried for ever: stopping must not hang.
+    this.stopRetrying.abort();
     this.watch.stop();
     await this.messages?.close();
     await this.loop;
@@ -151,17 +154,30 @@ export class IngestWorker {
       { sites, now: Date.now(), retentionMs },
     );
     this.writing.add(batch);
-    const outcome = await storeBatch(prepared, (accepted, rejected) => insertRows(pool, accepted, rejected), {
-      onRetry: (err, attempt, delayMs) => {
-        this.lastError = (err as Error).message;
-        this.metrics.retries.inc();
-        log.warn(
-          { err: (err as Error).message, attempt, delayMs, batch: batch.length },
-          'batch write failed; retrying',
-        );
-        this.holdWhileFailing(true);
-      },
-    }).finally(() => this.writing.delete(batch));
+    let outcome;
+    try {
+      outcome = await storeBatch(prepared, (accepted, rejected) => insertRows(pool, accepted, rejected), {
+        signal: this.stopRetrying.signal,
+        onRetry: (err, attempt, delayMs) => {
+          this.lastError = (err as Error).message;
+          this.metrics.retries.inc();
+          log.warn(
+            { err: (err as Error).message, attempt, delayMs, batch: batch.length },
+            'batch write failed; retrying',
+          );
+          this.holdWhileFailing(true);
+        },
+      });
+    } catch (err) {
+      if (!(err instanceof StoppedRetrying)) throw err;
+      log.warn(
+        { err: err.message, batch: batch.length },
+        'stopping while writes fail: the batch is left unacknowledged, for JetStream to hand out again',
+      );
+      return;
+    } finally {
+      this.writing.delete(batch);
+    }
     const committedAt = Date.now();
     if (this.lastError) log.info('database writes succeed again');
     this.lastError = undefined;

@@ -137,6 +137,36 @@ describe('ingest under faults', () => {
     await expectEachStoredOnce(h, 'longdown', total);
   });
 
+  it('stopped while the database is away, a worker gives its batches up unacknowledged instead of hanging', async () => {
+    const first = await h.startWorker({ batchSize: 100 });
+    await h.db.makeUnavailable();
+    const total = 500;
+    await h.publish(
+      Array.from({ length: total }, (_, i) => messageOf(validEvent(i, Date.now() - 300_000, 'stopdown'))),
+    );
+    await waitFor(
+      async () => (await metricValue(first.registry, 'wachtpost_ingest_write_retries_total')) > 0,
+      10_000,
+      'writes failing',
+    );
+    const stopping = Date.now();
+    await first.worker.stop();
+    expect(Date.now() - stopping).toBeLessThan(3000);
+    expect(await metricValue(first.registry, 'wachtpost_ingest_events_total', { result: 'accepted' })).toBe(
+      0,
+    );
+    // JetStream hands the messages out again after the ack wait (5 s here): the next worker stores them.
+    await h.db.makeAvailable();
+    const next = await h.startWorker();
+    await waitFor(
+      async () =>
+        (await metricValue(next.registry, 'wachtpost_ingest_events_total', { result: 'accepted' })) === total,
+      30_000,
+      'every event stored by the next worker',
+    );
+    await expectEachStoredOnce(h, 'stopdown', total);
+  });
+
   it('a NATS restart pauses the worker, which reconnects and resumes', async () => {
     const { registry } = await h.startWorker();
     const before = Array.from({ length: 3000 }, (_, i) =>
