@@ -11,7 +11,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           sequence: { groupOrder: 0 },
-          include: ['*/src/**/*.test.ts', 'console/server/src/**/*.test.ts'],
+          include: ['*/src/**/*.test.ts', 'console/server/src/**/*.test.ts', 'test/deploy/*.test.ts'],
         },
       },
       {

@@ -15,6 +15,10 @@ const Env = z.object({
   NATS_URL: z.string().min(1).optional(),
   NATS_USER: z.string().optional(),
   NATS_PASSWORD: z.string().optional(),
+  // The NATS user the console's Simulator page publishes test traffic as, where the console's own user may not
+  // publish sensor events (deploy/nats/nats.conf: the user `simulator`). Unset: the console's own connection.
+  SIMULATOR_NATS_USER: z.string().min(1).optional(),
+  SIMULATOR_NATS_PASSWORD: z.string().optional(),
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   WACHTPOST_SITES: z.string().min(1).optional(),
   WACHTPOST_DATA_DIR: z.string().min(1).default(resolve(REPO_ROOT, '.wachtpost')),
@@ -81,6 +85,9 @@ const Env = z.object({
     .default(0),
 });
 
+/** Every environment variable the services read (the deployment files must be able to pass each one). */
+export const CONFIG_VARIABLES = Object.keys(Env.shape) as readonly string[];
+
 export interface Config {
   databaseUrl: string | undefined;
   nats: { url: string | undefined; user: string | undefined; password: string | undefined };
@@ -104,6 +111,8 @@ export interface Config {
     secureCookies: boolean;
     sessionTtlMs: number;
     trustedProxies: string[];
+    /** The Simulator page's own NATS user, when it has one. */
+    simulatorNats: { user: string; password: string | undefined } | undefined;
   };
   history: { compressAfterDays: number; retentionDays: number; rollupRetentionDays: number };
 }
@@ -151,6 +160,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       secureCookies: e.CONSOLE_SECURE_COOKIES,
       sessionTtlMs: e.CONSOLE_SESSION_HOURS * 3_600_000,
       trustedProxies: e.CONSOLE_TRUSTED_PROXIES,
+      simulatorNats: e.SIMULATOR_NATS_USER
+        ? { user: e.SIMULATOR_NATS_USER, password: e.SIMULATOR_NATS_PASSWORD }
+        : undefined,
     },
     history: {
       compressAfterDays: e.HISTORY_COMPRESS_AFTER_DAYS,

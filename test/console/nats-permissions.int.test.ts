@@ -87,7 +87,12 @@ beforeAll(async () => {
   await provisionJetStream(migrateNc, configFor('migrate'), quietLog);
 
   consoleRuntime = await runServices([consoleService], {
-    config: configFor('console', { WACHTPOST_ADMIN_PASSWORD: PASSWORD }),
+    // As docker-compose.yml runs it: the Simulator page publishes as the simulator user.
+    config: configFor('console', {
+      WACHTPOST_ADMIN_PASSWORD: PASSWORD,
+      SIMULATOR_NATS_USER: 'simulator',
+      SIMULATOR_NATS_PASSWORD: passwords.SIMULATOR_NATS_PASSWORD!,
+    }),
     log: quietLog,
     installSignalHandlers: false,
   });
@@ -119,15 +124,42 @@ async function raise(alert: Alert): Promise<number> {
   return ack.seq;
 }
 
+/** Signs in to the console as admin and returns the session cookie. */
+async function adminCookie(): Promise<string> {
+  const login = await fetch(`${base}/api/session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'admin', password: PASSWORD }),
+  });
+  expect(login.status).toBe(200);
+  return (login.headers.get('set-cookie') ?? '').split(';')[0]!;
+}
+
+/** Ingest and the detectors as their own NATS users, for the length of `use`. */
+async function withPipeline(use: () => Promise<void>): Promise<void> {
+  const pipeline = await Promise.all(
+    (['ingest', 'detectors'] as const).map((user) =>
+      runServices([user === 'ingest' ? ingestService : detectorsService], {
+        config: configFor(user),
+        log: quietLog,
+        installSignalHandlers: false,
+      }),
+    ),
+  );
+  try {
+    await use();
+    for (const system of pipeline) {
+      const ready = await fetch(`http://127.0.0.1:${system.ctx.http.port}/readyz`);
+      expect(await ready.json()).toMatchObject({ ready: true });
+    }
+  } finally {
+    for (const system of pipeline) await system.shutdown();
+  }
+}
+
 describe('the console with its NATS user from deploy/nats/nats.conf', () => {
   it('pushes alerts live, publishes an acknowledge, and replays from a sequence', async () => {
-    const login = await fetch(`${base}/api/session`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'admin', password: PASSWORD }),
-    });
-    expect(login.status).toBe(200);
-    const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
+    const cookie = await adminCookie();
     const live = await connectLive(base, cookie);
     const alert = makeAlert();
     const seq = await raise(alert);
@@ -178,45 +210,69 @@ describe('the console with its NATS user from deploy/nats/nats.conf', () => {
   });
 
   it('runs ingest and the detectors with their own users: a gateway event is stored and raises its alerts', async () => {
-    const pipeline = await Promise.all(
-      (['ingest', 'detectors'] as const).map((user) =>
-        runServices([user === 'ingest' ? ingestService : detectorsService], {
-          config: configFor(user),
-          log: quietLog,
-          installSignalHandlers: false,
-        }),
-      ),
-    );
-    const gatewayNc = await connectNats(configFor('gateway'), quietLog, 'test-gateway');
-    try {
-      const scenario = droneDropScenario();
-      const gateway = jetstream(gatewayNc);
-      for (const m of scenario.events.map((e) => messageOf(e)))
-        await gateway.publish(m.subject, m.data, { msgID: m.msgId });
-      await waitFor(
-        async () => {
-          const { rows } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM sensor_events');
-          return rows[0]!.n === scenario.events.length;
-        },
-        15_000,
-        'ingest to store every event',
-      );
-      await waitFor(
-        async () => {
-          const { rows } = await pool.query<{ rule: string }>('SELECT rule FROM alerts');
-          const rules = new Set(rows.map((r) => r.rule));
-          return scenario.expected.every((e) => rules.has(e.rule));
-        },
-        15_000,
-        'the detectors to raise the scenario alerts',
-      );
-      for (const system of pipeline) {
-        const ready = await fetch(`http://127.0.0.1:${system.ctx.http.port}/readyz`);
-        expect(await ready.json()).toMatchObject({ ready: true });
+    await withPipeline(async () => {
+      const gatewayNc = await connectNats(configFor('gateway'), quietLog, 'test-gateway');
+      try {
+        const scenario = droneDropScenario();
+        const gateway = jetstream(gatewayNc);
+        for (const m of scenario.events.map((e) => messageOf(e)))
+          await gateway.publish(m.subject, m.data, { msgID: m.msgId });
+        await waitFor(
+          async () => {
+            const { rows } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM sensor_events');
+            return rows[0]!.n === scenario.events.length;
+          },
+          15_000,
+          'ingest to store every event',
+        );
+        await waitFor(
+          async () => {
+            const { rows } = await pool.query<{ rule: string }>('SELECT rule FROM alerts');
+            const rules = new Set(rows.map((r) => r.rule));
+            return scenario.expected.every((e) => rules.has(e.rule));
+          },
+          15_000,
+          'the detectors to raise the scenario alerts',
+        );
+      } finally {
+        await gatewayNc.close();
       }
-    } finally {
-      await gatewayNc.close();
-      for (const system of pipeline) await system.shutdown();
-    }
+    });
   }, 60_000);
+
+  it("runs a scenario from the console's Simulator page as the simulator user: published, stored, judged", async () => {
+    const cookie = await adminCookie();
+    const sim = async (method: string, path: string, body?: unknown) => {
+      const res = await fetch(`${base}/api/simulator${path}`, {
+        method,
+        headers: { 'content-type': 'application/json', cookie },
+        ...(body !== undefined && { body: JSON.stringify(body) }),
+      });
+      return {
+        status: res.status,
+        body: (await res.json()) as {
+          phase: string;
+          summary?: Record<string, number>;
+          counters: { published: number; publishErrors: number };
+        },
+      };
+    };
+    await withPipeline(async () => {
+      expect(
+        (await sim('POST', '/start', { siteId: 'demo', scenario: 'drone-drop', speed: 20_000 })).status,
+      ).toBe(200);
+      const done = await waitFor(
+        async () => {
+          const { body } = await sim('GET', '');
+          return body.phase === 'finished' && body;
+        },
+        60_000,
+        'the scenario to finish',
+      );
+      // Sensor events the console user may not publish, and the run's alerts read from ALERTS.
+      expect(done.counters.publishErrors).toBe(0);
+      expect(done.counters.published).toBeGreaterThan(0);
+      expect(done.summary).toEqual({ met: 3, late: 0, missed: 0, pending: 0 });
+    });
+  }, 90_000);
 });

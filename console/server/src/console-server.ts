@@ -1,5 +1,5 @@
 import { jetstream } from '@nats-io/jetstream';
-import type { RunningService, RuntimeContext } from '@wachtpost/platform';
+import { connectNats, type RunningService, type RuntimeContext } from '@wachtpost/platform';
 import { AlertActions } from './alerts/alert-actions';
 import { SilenceCache } from './alerts/silences';
 import { alertRoutes } from './api/alert-routes';
@@ -90,7 +90,16 @@ export async function startConsoleServer(
   sessionRoutes(router, api);
   userRoutes(router, api);
   alertRoutes(router, api);
-  const simulator = simulatorRoutes(router, api, nc);
+  // Test traffic is sensor events, which a deployment's console user may not publish: the Simulator page then
+  // publishes (and follows the run's alerts) on a connection of its own, as the simulator user.
+  const simulatorNc = config.console.simulatorNats
+    ? await connectNats(
+        { nats: { url: config.nats.url, ...config.console.simulatorNats } },
+        log,
+        'wachtpost-console-simulator',
+      )
+    : nc;
+  const simulator = simulatorRoutes(router, api, simulatorNc);
   historyRoutes(router, api);
   siteRoutes(router, api);
   // TimescaleDB drops old chunks by policy (applied in historyRoutes); on plain PostgreSQL this job deletes them.
@@ -138,6 +147,7 @@ export async function startConsoleServer(
       actions.stopOutboxRetry();
       health.stop();
       await simulator.close();
+      if (simulatorNc !== nc) await simulatorNc.drain();
       hub.close();
       await feed.stop();
       silences.stop();
