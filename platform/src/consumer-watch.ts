@@ -85,7 +85,8 @@ export class ConsumerWatch {
     log.error(
       { stream, consumer, status: why },
       `JetStream consumer "${consumer}" on ${stream} is gone, so no events are being taken: ` +
-        'recreate it with the migrate step (pnpm migrate, or restart pnpm start); the worker resumes by itself',
+        'recreate it with the migrate step (pnpm migrate; pnpm start does it by itself within seconds); ' +
+        'the worker resumes by itself',
     );
     this.scheduleLook();
   }

@@ -149,3 +149,62 @@ export async function provisionJetStream(nc: NatsConnection, config: Pick<Config
   for (const consumer of consumers) await provisionConsumer(jsm, consumer, log);
   log.info({ consumers: consumers.map((c) => c.durable_name) }, 'consumers provisioned');
 }
+
+/** The streams and durable consumers that are not on the server. */
+async function missingFromServer(nc: NatsConnection, config: Pick<Config, 'sensors'>): Promise<string[]> {
+  const jsm = await jetstreamManager(nc);
+  const lookUps = [
+    ...streamConfigs(config).map((s) => [s.name, () => jsm.streams.info(s.name)] as const),
+    ...sensorConsumers(config).map(
+      (c) =>
+        [
+          `${SENSORS_STREAM}/${c.durable_name}`,
+          () => jsm.consumers.info(SENSORS_STREAM, c.durable_name!),
+        ] as const,
+    ),
+  ];
+  const missing: string[] = [];
+  for (const [name, lookUp] of lookUps) {
+    await lookUp().catch((err: unknown) => {
+      if (!isJetStreamNotFound(err)) throw err;
+      missing.push(name);
+    });
+  }
+  return missing;
+}
+
+/**
+ * For `pnpm start`, which provisions for itself: looks every few seconds for the streams and durable consumers
+ * and provisions them again when one went missing (deleted by hand, or a NATS server that came back without its
+ * store), so its workers resume by themselves. A deployment leaves this to its migrate step: the services there
+ * have no right to create anything.
+ */
+export function keepJetStreamProvisioned(
+  nc: NatsConnection,
+  config: Pick<Config, 'sensors'>,
+  log: Logger,
+  everyMs = 5000,
+): { stop(): void } {
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+  const check = async () => {
+    try {
+      const missing = await missingFromServer(nc, config);
+      if (missing.length && !stopped) {
+        log.warn({ missing }, 'JetStream streams or consumers went missing; provisioning them again');
+        await provisionJetStream(nc, config, log);
+      }
+    } catch (err) {
+      // NATS away: the connection reconnects by itself and the next look tries again.
+      log.debug({ err }, 'looking for the JetStream streams and consumers failed');
+    }
+    if (!stopped) timer = setTimeout(() => void check(), everyMs).unref();
+  };
+  timer = setTimeout(() => void check(), everyMs).unref();
+  return {
+    stop() {
+      stopped = true;
+      clearTimeout(timer);
+    },
+  };
+}

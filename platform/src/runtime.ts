@@ -2,7 +2,7 @@ import closeWithGrace from 'close-with-grace';
 import type { Config } from './config';
 import { createPool, migrate } from './database';
 import { startHttpServer, type ReadinessReport } from './http-server';
-import { provisionJetStream } from './jetstream-setup';
+import { keepJetStreamProvisioned, provisionJetStream } from './jetstream-setup';
 import type { Logger } from './logger';
 import { createRegistry } from './metrics';
 import { connectNats } from './nats';
@@ -53,6 +53,7 @@ export async function runServices(services: Service[], options: RunOptions): Pro
     `wachtpost-${services.map((s) => s.name).join('+') || 'runtime'}`,
   );
   if (options.setup) await provisionJetStream(nc, config, log);
+  const keeper = options.setup ? keepJetStreamProvisioned(nc, config, log) : undefined;
   const pool = createPool(config, config.databaseUrl, log);
   const registry = createRegistry();
 
@@ -86,6 +87,7 @@ export async function runServices(services: Service[], options: RunOptions): Pro
     if (stopping) return;
     stopping = true;
     log.info('shutting down');
+    keeper?.stop();
     for (const { name, service } of running.reverse()) {
       await service.stop().catch((err: unknown) => log.error({ err, service: name }, 'service stop failed'));
     }

@@ -1,6 +1,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { INGEST_CONSUMER, SENSORS_STREAM } from '@wachtpost/contracts';
 import { ingestService } from '@wachtpost/ingest';
 import {
   createPool,
@@ -50,6 +52,31 @@ describe('shared runtime', () => {
     expect(metrics).toContain('# TYPE wachtpost_ingest_lag_seconds histogram');
     expect(metrics).toContain('wachtpost_ingest_lag_seconds_count 1');
     expect((await fetch(`${base}/nope`)).status).toBe(404);
+  });
+
+  it('provisions again, as pnpm start does, a consumer that went missing: ingest resumes by itself', async () => {
+    const allInOne = await runServices([ingestService], {
+      config: loadConfig(h.env),
+      log: quietLog,
+      setup: true,
+      installSignalHandlers: false,
+    });
+    try {
+      await (await jetstreamManager(h.nc)).consumers.delete(SENSORS_STREAM, INGEST_CONSUMER);
+      await h.publish([messageOf(validEvent(0, Date.now(), 'reprovisioned'))]);
+      await waitFor(
+        async () => {
+          const { rows } = await h.pool.query(
+            "SELECT 1 FROM sensor_events WHERE event_id = 'reprovisioned-0'",
+          );
+          return rows.length === 1;
+        },
+        20_000,
+        'the event published after the consumer was deleted to be stored',
+      );
+    } finally {
+      await allInOne.shutdown();
+    }
   });
 
   it('is not ready while the database is away, and ready again when it returns', async () => {
