@@ -4,7 +4,7 @@ import { DetectorsWorker } from './runtime/worker';
 const detectors: Service = {
   name: 'detectors',
   async start({ nc, pool, sites, registry, log, config }) {
-    const { batchSize, batchWaitMs, tickMs, snapshotEveryMs, params } = config.detectors;
+    const { batchSize, batchWaitMs, tickMs, snapshotEveryMs, params, expectSensors } = config.detectors;
     const worker = new DetectorsWorker({
       nc,
       pool,
@@ -18,6 +18,7 @@ const detectors: Service = {
       ...(params && { detectorParams: params }),
       retentionMs: config.sensors.retentionMs,
       ackWaitMs: config.sensors.ackWaitMs,
+      expectSensors,
     });
     await worker.start();
     return { stop: () => worker.stop(), ready: () => worker.ready() };

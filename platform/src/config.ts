@@ -85,6 +85,9 @@ const Env = z.object({
     .default(0),
 });
 
+/** The site model shipped with the project: a fictional institution, the default of WACHTPOST_SITES. */
+export const DEMO_SITES_PATH = resolve(REPO_ROOT, 'contracts/sites/demo.yaml');
+
 /** Every environment variable the services read (the deployment files must be able to pass each one). */
 export const CONFIG_VARIABLES = Object.keys(Env.shape) as readonly string[];
 
@@ -105,6 +108,12 @@ export interface Config {
     tickMs: number;
     snapshotEveryMs: number;
     params: Record<string, unknown> | undefined;
+    /**
+     * Whether every sensor of the site models must report from start-up on, or only those heard from are
+     * watched for silence: the shipped demo site's sensors are fictional, and expecting them would fill a
+     * demo's board with an offline alert for each, its simulated traffic being exercise traffic.
+     */
+    expectSensors: boolean;
   };
   console: {
     adminPassword: string | undefined;
@@ -130,11 +139,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`invalid configuration:\n  ${lines.join('\n  ')}`);
   }
   const e = parsed.data;
+  const sitesPath = resolve(e.WACHTPOST_SITES ?? DEMO_SITES_PATH);
   return {
     databaseUrl: e.DATABASE_URL,
     nats: { url: e.NATS_URL, user: e.NATS_USER, password: e.NATS_PASSWORD },
     port: e.PORT,
-    sitesPath: resolve(e.WACHTPOST_SITES ?? resolve(REPO_ROOT, 'contracts/sites/demo.yaml')),
+    sitesPath,
     dataDir: resolve(e.WACHTPOST_DATA_DIR),
     log: { level: e.LOG_LEVEL, pretty: e.LOG_PRETTY ?? process.stdout.isTTY === true },
     sensors: {
@@ -154,6 +164,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       tickMs: e.DETECTORS_TICK_MS,
       snapshotEveryMs: e.DETECTORS_SNAPSHOT_EVERY_MS,
       params: e.DETECTORS_PARAMS,
+      expectSensors: sitesPath !== DEMO_SITES_PATH,
     },
     console: {
       adminPassword: e.WACHTPOST_ADMIN_PASSWORD,

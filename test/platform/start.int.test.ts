@@ -111,6 +111,7 @@ describe('pnpm start', () => {
     try {
       await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).ok, 60_000, 'readyz');
       expect(run.output()).toContain('demo feed (exercise traffic)');
+      expect(run.output()).toContain("the demo site's sensors are fictional");
       await client.connect();
       const stored = await waitFor(
         async () => {

@@ -68,6 +68,11 @@ try {
         'Wachtpost is up.',
         `  services:  ${services.map((s) => s.name).join(', ')}${args.demo ? ' + demo feed (exercise traffic)' : ''}`,
         `  sites:     ${[...ctx.sites.keys()].join(', ')} (from ${config.sitesPath})`,
+        ...(config.detectors.expectSensors
+          ? []
+          : [
+              "             the demo site's sensors are fictional: only those heard from are watched for silence",
+            ]),
         ...(withConsole
           ? [
               `  console:   ${base}/   (user admin; password from WACHTPOST_ADMIN_PASSWORD, or printed above on the first start)`,
