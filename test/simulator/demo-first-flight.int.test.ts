@@ -31,4 +31,30 @@ describe('the first flight of pnpm demo', () => {
     });
     expect(firstIncursionS.every((s) => s !== undefined && s < 180)).toBe(true);
   });
+
+  it('raises contraband-delivery within three minutes of the call that completes it', () => {
+    // Windowed rules wait until every live sensor has reported past the call (plus the allowed lateness): a
+    // gateway that beats every 5 minutes held them back 3-7 minutes, and the drop looked long gone on the board.
+    const from = Date.parse('2026-11-29T19:00:00Z');
+    const engine = createEngine([demoSite]);
+    const delaysS = Array.from({ length: 8 }, (_, i) => {
+      const state = engine.initialState();
+      const events = generateEvents({
+        site: demoSite,
+        seed: 2000 + i,
+        from,
+        to: from + 20 * 60_000,
+        intensity: DEMO_INTENSITY,
+        firstFlightAt: from + DEMO_FIRST_FLIGHT_AFTER_S * 1000,
+      });
+      for (const event of events) {
+        const { changes } = engine.step(state, event);
+        const raised = changes.find((c) => c.alert.rule === 'contraband-delivery' && c.alert.rev === 1);
+        if (raised) return (Date.parse(event.observedAt) - Date.parse(raised.alert.lastEventAt)) / 1000;
+      }
+      return undefined;
+    }).filter((s) => s !== undefined);
+    expect(delaysS.length).toBeGreaterThanOrEqual(6);
+    expect(Math.max(...delaysS)).toBeLessThan(180);
+  });
 });
