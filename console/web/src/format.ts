@@ -13,3 +13,14 @@ export function formatTime(iso: string, now = new Date()): string {
   if (Number.isNaN(d.getTime())) return iso;
   return d.toDateString() === now.toDateString() ? timeFmt.format(d) : dateTimeFmt.format(d);
 }
+
+// An RFC 3339 / ISO-8601 instant with a time and a zone (Z or ±hh:mm), as the detectors write into alert texts.
+const INSTANT = /\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})/g;
+
+/**
+ * An alert's title or summary with every ISO instant in it shown as `formatTime` shows times (local), so a
+ * UTC time in the text does not read an hour or two off at night. The rest of the text stays as it is.
+ */
+export function localizeInstants(text: string, now = new Date()): string {
+  return text.replace(INSTANT, (iso) => formatTime(iso, now));
+}

@@ -21,6 +21,14 @@ const OUTCOME_LABELS: Record<Outcome, string> = {
   'search-ordered': 'Search ordered',
 };
 
+/** Plain words for a field left empty, checked before anything is sent. */
+const MISSING = {
+  assignee: 'Name the user to assign (or use Assign to me).',
+  note: 'Write a note first.',
+  outcome: 'Choose an outcome first: it counts in the precision statistics.',
+} as const;
+type Field = keyof typeof MISSING;
+
 const DONE: Record<ActionBody['action'], string> = {
   acknowledge: 'Acknowledged',
   assign: 'Assigned',
@@ -29,7 +37,10 @@ const DONE: Record<ActionBody['action'], string> = {
   silence: 'Silenced',
 };
 
-/** Acknowledge, assign, note, resolve and silence; each sends the rev on screen. */
+/**
+ * Acknowledge, assign, note, resolve and silence; each sends the rev on screen. A note typed in the box goes
+ * with Acknowledge and Resolve (the server takes one on both), so it is not left behind unsent.
+ */
 export function AlertActions({ alert, role, onDone, onConflict }: Props) {
   const allowed = allowedActions(role, alert.status);
   const [busy, setBusy] = useState(false);
@@ -39,7 +50,7 @@ export function AlertActions({ alert, role, onDone, onConflict }: Props) {
   const [note, setNote] = useState('');
   // No default: the outcome feeds the precision statistics, so an operator must choose it.
   const [outcome, setOutcome] = useState<Outcome | ''>('');
-  const [outcomeMissing, setOutcomeMissing] = useState(false);
+  const [missing, setMissing] = useState<Field>();
   const [target, setTarget] = useState(
     alert.sensorIds[0] ? `sensor:${alert.sensorIds[0]}` : `rule:${alert.rule}`,
   );
@@ -48,6 +59,7 @@ export function AlertActions({ alert, role, onDone, onConflict }: Props) {
   const ids = {
     assignee: useId(),
     note: useId(),
+    noteHint: useId(),
     outcome: useId(),
     target: useId(),
     minutes: useId(),
@@ -57,10 +69,12 @@ export function AlertActions({ alert, role, onDone, onConflict }: Props) {
   async function run(body: ActionBody): Promise<boolean> {
     setBusy(true);
     setError(undefined);
+    setMissing(undefined);
     setDone('');
     try {
       const entry = await api.act(alert.alertId, alert.rev, body);
-      setDone(`${DONE[body.action]} (rev ${entry.alert.rev}).`);
+      const noted = body.action !== 'note' && 'note' in body && body.note !== undefined;
+      setDone(`${DONE[body.action]}${noted ? ' with the note' : ''} (rev ${entry.alert.rev}).`);
       onDone(entry);
       return true;
     } catch (err) {
@@ -77,6 +91,25 @@ export function AlertActions({ alert, role, onDone, onConflict }: Props) {
     e.preventDefault();
     if (await run(body())) after?.();
   };
+  /** Refuses with a plain message, sending nothing, while `field` is empty; else submits. */
+  const filled = (field: Field, value: string, body: () => ActionBody, after?: () => void) =>
+    value.trim() === ''
+      ? (e: FormEvent) => {
+          e.preventDefault();
+          setMissing(field);
+        }
+      : submit(body, after);
+  // The typed note, if any, rides along with Acknowledge and Resolve. Once sent the box empties, unless more
+  // was typed meanwhile.
+  const typedNote = note.trim();
+  const withNote = typedNote ? { note: typedNote } : {};
+  const clearNote = () => setNote((n) => (n.trim() === typedNote ? '' : n));
+  const fieldError = (field: Field) =>
+    missing === field && (
+      <span role="alert" className="field-error">
+        {MISSING[field]}
+      </span>
+    );
   const off = (a: Parameters<typeof allowed.has>[0]) => busy || !allowed.has(a);
 
   return (
@@ -96,7 +129,7 @@ export function AlertActions({ alert, role, onDone, onConflict }: Props) {
         <button
           type="button"
           disabled={off('acknowledge')}
-          onClick={() => void run({ action: 'acknowledge' })}
+          onClick={() => void run({ action: 'acknowledge', ...withNote }).then((ok) => ok && clearNote())}
         >
           Acknowledge
         </button>
@@ -106,7 +139,9 @@ export function AlertActions({ alert, role, onDone, onConflict }: Props) {
       </div>
       <form
         className="action-form"
-        onSubmit={submit(
+        onSubmit={filled(
+          'assignee',
+          assignee,
           () => ({ action: 'assign', assignee: assignee.trim() }),
           () => setAssignee(''),
         )}
@@ -115,42 +150,59 @@ export function AlertActions({ alert, role, onDone, onConflict }: Props) {
         <input
           id={ids.assignee}
           value={assignee}
-          onChange={(e) => setAssignee(e.target.value)}
+          aria-invalid={missing === 'assignee'}
+          onChange={(e) => {
+            setAssignee(e.target.value);
+            if (missing === 'assignee') setMissing(undefined);
+          }}
           autoComplete="off"
         />
         <button type="submit" disabled={off('assign')}>
           Assign to user
         </button>
+        {fieldError('assignee')}
       </form>
       <form
         className="action-form"
-        onSubmit={submit(
-          () => ({ action: 'note', note }),
-          () => setNote(''),
-        )}
+        onSubmit={filled('note', note, () => ({ action: 'note', note: typedNote }), clearNote)}
       >
         <label htmlFor={ids.note}>Note</label>
-        <textarea id={ids.note} value={note} rows={2} onChange={(e) => setNote(e.target.value)} />
+        <textarea
+          id={ids.note}
+          value={note}
+          rows={2}
+          aria-invalid={missing === 'note'}
+          aria-describedby={ids.noteHint}
+          onChange={(e) => {
+            setNote(e.target.value);
+            if (missing === 'note') setMissing(undefined);
+          }}
+        />
         <button type="submit" disabled={off('note')}>
           Add note
         </button>
+        <span id={ids.noteHint} className="muted">
+          Sent with Add note, or with Acknowledge or Resolve.
+        </span>
+        {fieldError('note')}
       </form>
       <form
         className="action-form"
-        onSubmit={(e) => {
-          e.preventDefault();
-          setOutcomeMissing(outcome === '');
-          if (outcome !== '') void run({ action: 'resolve', outcome });
-        }}
+        onSubmit={filled(
+          'outcome',
+          outcome,
+          () => ({ action: 'resolve', outcome: outcome as Outcome, ...withNote }),
+          clearNote,
+        )}
       >
         <label htmlFor={ids.outcome}>Outcome</label>
         <select
           id={ids.outcome}
           value={outcome}
-          aria-invalid={outcomeMissing}
+          aria-invalid={missing === 'outcome'}
           onChange={(e) => {
             setOutcome(e.target.value as Outcome | '');
-            setOutcomeMissing(false);
+            if (missing === 'outcome') setMissing(undefined);
           }}
         >
           <option value="" disabled>
@@ -165,11 +217,7 @@ export function AlertActions({ alert, role, onDone, onConflict }: Props) {
         <button type="submit" disabled={off('resolve')}>
           Resolve
         </button>
-        {outcomeMissing && (
-          <span role="alert" className="field-error">
-            Choose an outcome first: it counts in the precision statistics.
-          </span>
-        )}
+        {fieldError('outcome')}
       </form>
       <form
         className="action-form"

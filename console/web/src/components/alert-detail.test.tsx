@@ -1,6 +1,7 @@
 import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, test, vi } from 'vitest';
+import { formatTime } from '../format';
 import { entry, fakeServer, type FakeServer, resetAppAroundEachTest } from '../test-support';
 import type { AlertDetail, Role, SensorEvent } from '../types';
 import { App } from './app';
@@ -187,6 +188,75 @@ describe('alert detail', () => {
         { rev: 2, rule: 'drone-drop', durationMin: 90, reason: 'maintenance on radar' },
       ],
     ]);
+  });
+
+  test('a note typed before Resolve goes with the resolution, and the box empties', async () => {
+    const { server, d } = detail();
+    server.on('POST', /\/resolve$/, () => {
+      const next = { ...d, alert: { ...d.alert, rev: 3, status: 'resolved' as const } };
+      server.details.set('al/42', next);
+      return { status: 200, body: { alert: next.alert, console: {} } };
+    });
+    const user = userEvent.setup();
+    await user.type(await screen.findByLabelText('Note'), ' phone found under the bed ');
+    await user.selectOptions(screen.getByLabelText('Outcome'), 'confirmed');
+    await user.click(screen.getByRole('button', { name: 'Resolve' }));
+    await waitFor(() => expect(screen.getByTestId('alert-status').textContent).toBe('resolved'));
+    expect(posts(server)).toEqual([
+      {
+        method: 'POST',
+        path: '/api/alerts/al%2F42/resolve',
+        body: { rev: 2, outcome: 'confirmed', note: 'phone found under the bed' },
+      },
+    ]);
+    expect((screen.getByLabelText('Note') as HTMLTextAreaElement).value).toBe('');
+    expect(screen.getByText('Resolved with the note (rev 3).')).toBeTruthy();
+  });
+
+  test('a note typed before Acknowledge goes with it; a failed one keeps the note in the box', async () => {
+    const { server, d } = detail();
+    let fail = true;
+    server.on('POST', /\/acknowledge$/, () => {
+      if (fail) return { status: 503, body: { error: 'database unavailable' } };
+      const next = { ...d, alert: { ...d.alert, rev: 3, status: 'acknowledged' as const } };
+      server.details.set('al/42', next);
+      return { status: 200, body: { alert: next.alert, console: {} } };
+    });
+    const user = userEvent.setup();
+    await user.type(await screen.findByLabelText('Note'), 'on my way to wing A');
+    await user.click(screen.getByRole('button', { name: 'Acknowledge' }));
+    expect((await screen.findByRole('alert')).textContent).toContain('database unavailable');
+    expect((screen.getByLabelText('Note') as HTMLTextAreaElement).value).toBe('on my way to wing A');
+    fail = false;
+    await user.click(screen.getByRole('button', { name: 'Acknowledge' }));
+    await waitFor(() => expect(screen.getByTestId('alert-status').textContent).toBe('acknowledged'));
+    expect(posts(server).map((c) => c.body)).toEqual([
+      { rev: 2, note: 'on my way to wing A' },
+      { rev: 2, note: 'on my way to wing A' },
+    ]);
+    expect((screen.getByLabelText('Note') as HTMLTextAreaElement).value).toBe('');
+  });
+
+  test('an empty note or assignee is refused in plain words, sending nothing', async () => {
+    const { server } = detail();
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole('button', { name: 'Add note' }));
+    expect(screen.getByRole('alert').textContent).toBe('Write a note first.');
+    await user.type(screen.getByLabelText('Note'), '   ');
+    await user.click(screen.getByRole('button', { name: 'Add note' }));
+    expect(screen.getByRole('alert').textContent).toBe('Write a note first.');
+    await user.click(screen.getByRole('button', { name: 'Assign to user' }));
+    expect(screen.getByRole('alert').textContent).toMatch(/^Name the user to assign/);
+    expect(posts(server)).toEqual([]);
+  });
+
+  test('instants in the summary are shown in local time, like the other times on the page', async () => {
+    const at = '2026-11-29T19:23:22.924Z';
+    detail('operator', { summary: `Nothing from gsm-a-1 since it was expected at ${at}; zone a-01 blind.` });
+    const summary = await screen.findByText(/^Nothing from gsm-a-1/);
+    expect(summary.textContent).toBe(
+      `Nothing from gsm-a-1 since it was expected at ${formatTime(at)}; zone a-01 blind.`,
+    );
   });
 
   test('a 409 shows the server message and reloads the alert', async () => {

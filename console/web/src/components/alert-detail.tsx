@@ -2,7 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, type ApiError } from '../api';
 import { asApiError } from '../alert-feed';
 import { useFeed, useFeedState, useSession, useStoreVersion } from '../feed-context';
-import { formatTime } from '../format';
+import { formatTime, localizeInstants } from '../format';
 import type { AlertDetail as Detail, AlertEntry, SensorEvent } from '../types';
 import { AlertActions } from './alert-actions';
 import { ErrorMessage } from './error-message';
@@ -100,14 +100,14 @@ export function AlertDetailPage({ alertId }: { alertId: string }) {
       </p>
       <header className="detail-head">
         <SeverityBadge severity={alert.severity} />
-        <h1 id="alert-title">{alert.title}</h1>
+        <h1 id="alert-title">{localizeInstants(alert.title)}</h1>
         {alert.exercise && <ExerciseBadge />}
         <span className={`status status-${alert.status}`} data-testid="alert-status">
           {alert.status}
         </span>
       </header>
       <ErrorMessage error={error} prefix="Reloading the alert failed" />
-      <p className="summary">{alert.summary}</p>
+      <p className="summary">{localizeInstants(alert.summary)}</p>
       <dl className="facts">
         <Fact k="Alert id" v={alert.alertId} />
         <Fact k="Rule" v={alert.rule} />

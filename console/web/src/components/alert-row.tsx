@@ -1,5 +1,5 @@
 import { memo } from 'react';
-import { formatTime } from '../format';
+import { formatTime, localizeInstants } from '../format';
 import { alertHref, followLink, navigate } from '../router';
 import type { AlertEntry } from '../types';
 import { ExerciseBadge, SeverityBadge } from './severity-badge';
@@ -29,7 +29,7 @@ export const AlertRow = memo(function AlertRow({ entry, fresh }: { entry: AlertE
       <span className="row-main">
         <span className="row-title">
           {fresh && <span className="new-flag">NEW</span>}
-          {alert.title}
+          {localizeInstants(alert.title)}
         </span>
         <span className="row-meta">
           <span className="row-rule">{alert.rule}</span>

@@ -6,6 +6,7 @@ import { UsersPage } from '../admin/users-page';
 import { api, ApiError, setUnauthorizedHandler } from '../api';
 import { AlertFeed, asApiError } from '../alert-feed';
 import { beep } from '../beep';
+import { localizeInstants } from '../format';
 import { FeedContext, SessionContext, useFeedState, useSession } from '../feed-context';
 import { DetaineeTimelinePage } from '../history/detainee-timeline';
 import { canReadHistory } from '../history/history-api';
@@ -75,7 +76,7 @@ function SignedIn({ session, onSignedOut }: { session: Session; onSignedOut: (wh
     canRead(session.role)
       ? new AlertFeed({
           onNewCritical: (alert) => {
-            setAnnouncement(`New critical alert: ${alert.title}`);
+            setAnnouncement(`New critical alert: ${localizeInstants(alert.title)}`);
             if (soundRef.current) beep();
           },
           onSignedOut: () => onSignedOut(SIGNED_OUT),

@@ -1,4 +1,5 @@
 import { useMemo } from 'react';
+import { localizeInstants } from '../format';
 import { useFeed, useFeedState, useStoreVersion } from '../feed-context';
 import { alertHref } from '../router';
 import { wingBoard, type SensorHealth } from '../wing-health';
@@ -37,7 +38,9 @@ export function WingBoard() {
                 {w.worst ? (
                   <p className="wing-worst">
                     <SeverityBadge severity={w.worst.alert.severity} />{' '}
-                    <Link href={alertHref(w.worst.alert.alertId)}>{w.worst.alert.title}</Link>{' '}
+                    <Link href={alertHref(w.worst.alert.alertId)}>
+                      {localizeInstants(w.worst.alert.title)}
+                    </Link>{' '}
                     <span className={`status status-${w.worst.alert.status}`}>{w.worst.alert.status}</span>
                     {w.worst.alert.exercise && <ExerciseBadge />}
                     {w.active > 1 && <span className="muted"> and {w.active - 1} more</span>}

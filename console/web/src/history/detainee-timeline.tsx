@@ -2,6 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ApiError } from '../api';
 import { ErrorMessage } from '../components/error-message';
 import { Link } from '../components/link';
+import { localizeInstants } from '../format';
 import { alertHref } from '../router';
 import { historyApi, type Timeline, type TimelineItem } from './history-api';
 import { asError } from './history-page';
@@ -56,7 +57,7 @@ function Describe({ entry }: { entry: Entry }) {
         <>
           Alert{' '}
           <Link href={alertHref(entry.alertId)}>
-            {typeof entry.title === 'string' ? entry.title : entry.alertId}
+            {typeof entry.title === 'string' ? localizeInstants(entry.title) : entry.alertId}
           </Link>{' '}
           ({entry.rule}, {entry.severity.toUpperCase()}, {entry.status})
         </>

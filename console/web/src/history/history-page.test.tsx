@@ -219,6 +219,96 @@ describe('HistoryPage', () => {
     expect(links()[2]!.getAttribute('href')).toBe('/api/history/charts/drones.csv?siteId=demo');
   });
 
+  test('From after To is refused in the form, once, and nothing is sent', async () => {
+    const server = historyServer();
+    // As the console answers such a range: every list and chart alike.
+    for (const route of server.routes) {
+      const answer = route.handler;
+      route.handler = (call, m) => {
+        const q = new URL(call.path, 'http://x').searchParams;
+        const [from, to] = [q.get('from'), q.get('to')];
+        return from && to && from >= to
+          ? {
+              status: 400,
+              body: { error: 'invalid query', issues: [{ path: 'from', message: 'must be before to' }] },
+            }
+          : answer(call, m);
+      };
+    }
+    const user = userEvent.setup();
+    render(<HistoryPage />);
+    await screen.findByRole('img', { name: 'Events per wing and hour of day' });
+    const sent = server.calls.length;
+    await user.type(screen.getByLabelText('From'), '2026-03-02T00:00');
+    await user.type(screen.getByLabelText('To'), '2026-03-01T00:00');
+    await user.click(screen.getByRole('button', { name: 'Apply filters' }));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(screen.getAllByRole('alert').map((a) => a.textContent)).toEqual(['From must be before To.']);
+    expect(server.calls.length).toBe(sent);
+    // Corrected, it goes out and the message goes.
+    await user.clear(screen.getByLabelText('To'));
+    await user.type(screen.getByLabelText('To'), '2026-03-03T00:00');
+    await user.click(screen.getByRole('button', { name: 'Apply filters' }));
+    await waitFor(() => expect(paths(server, '/api/history/events').at(-1)).toContain('to='));
+    expect(screen.queryByRole('alert')).toBeNull();
+  });
+
+  test('the same refusal of the list and every chart shows once', async () => {
+    const server = historyServer();
+    server.on('GET', /^\/api\/history\//, () => ({ status: 503, body: { error: 'database unavailable' } }));
+    render(<HistoryPage />);
+    await waitFor(() => expect(paths(server, '/api/history/charts/')).toHaveLength(4));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(screen.getAllByRole('alert').map((a) => a.textContent)).toEqual(['database unavailable']);
+  });
+
+  test('a range too long for the volume chart says to narrow the dates, not to pick a bucket', async () => {
+    const server = historyServer();
+    server.on('GET', /^\/api\/history\/charts\/volume/, () => ({
+      status: 400,
+      body: {
+        error: 'invalid query',
+        issues: [
+          { path: 'bucket', message: '1d over this range is more than 3000 points; pick a larger bucket' },
+        ],
+      },
+    }));
+    render(<HistoryPage />);
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toBe(
+      'Chart volume: the date range is too long for this chart; narrow it with From and To',
+    );
+    expect(screen.getByRole('img', { name: 'Events per wing and hour of day' })).toBeTruthy();
+  });
+
+  test('an empty list with exercise data hidden says so, and offers to include it', async () => {
+    const server = historyServer();
+    server.on('GET', /^\/api\/history\/events/, (call) => ({
+      status: 200,
+      body: { events: call.path.includes('exercise=include') ? [gsm(1, true)] : [], nextCursor: null },
+    }));
+    const user = userEvent.setup();
+    render(<HistoryPage />);
+    const hint = await screen.findByTestId('exercise-hint');
+    expect(screen.getByTestId('history-count').textContent).toBe('0 rows');
+    expect(hint.textContent).toMatch(/Exercise data .* is hidden/);
+    await user.click(within(hint).getByRole('button', { name: 'Include exercise data' }));
+    await waitFor(() => expect(screen.getAllByTestId('history-row')).toHaveLength(1));
+    expect(screen.getAllByTestId('history-row')[0]!.textContent).toContain('EXERCISE');
+    expect((screen.getByLabelText('Show exercise data') as HTMLInputElement).checked).toBe(true);
+    expect(paths(server, '/api/history/events').at(-1)).toBe(
+      '/api/history/events?exercise=include&limit=100',
+    );
+    expect(screen.queryByTestId('exercise-hint')).toBeNull();
+  });
+
+  test('no exercise hint while rows are shown or exercise data is already included', async () => {
+    historyServer();
+    render(<HistoryPage />);
+    await waitFor(() => expect(screen.getAllByTestId('history-row')).toHaveLength(2));
+    expect(screen.queryByTestId('exercise-hint')).toBeNull();
+  });
+
   test('the detainee form opens the timeline', async () => {
     historyServer();
     const user = userEvent.setup();

@@ -10,9 +10,12 @@ import {
 } from 'react';
 import { api, ApiError } from '../api';
 import { ErrorMessage } from '../components/error-message';
+import { localizeInstants } from '../format';
 import { navigate } from '../router';
 import type { SiteModel } from '../types';
+import { ExerciseHint } from './exercise-hint';
 import { DroneGrid, Precision, VolumeBars, WingHeatmap } from './history-charts';
+import { distinctErrors, rangeProblem, readableChartError } from './history-errors';
 import {
   chartCsvHref,
   csvHref,
@@ -68,7 +71,7 @@ const COLUMNS: Record<ListName, { head: string; cell: (r: HistoryRow) => string 
     { head: 'Severity', cell: (r) => str(r.severity).toUpperCase() },
     { head: 'Status', cell: (r) => str(r.status) },
     { head: 'Wing', cell: (r) => str(r.wingId) },
-    { head: 'Title', cell: (r) => str(r.title) },
+    { head: 'Title', cell: (r) => localizeInstants(str(r.title)) },
   ],
   searches: [
     { head: 'Observed', cell: (r) => when(r.observedAt) },
@@ -131,8 +134,9 @@ export function HistoryPage({ pageSize = 100 }: { pageSize?: number }) {
   const [list, setList] = useState<ListName>('events');
   const [rows, setRows] = useState<HistoryRow[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
-  const [loading, setLoading] = useState(false);
+  const [loading, setLoading] = useState(true);
   const [error, setError] = useState<ApiError>();
+  const [formError, setFormError] = useState<string>();
   const [charts, setCharts] = useState<Charts>({ errors: [] });
   const [detainee, setDetainee] = useState('');
 
@@ -185,7 +189,7 @@ export function HistoryPage({ pageSize = 100 }: { pageSize?: number }) {
       try {
         next[name] = (await call()) as Charts[K];
       } catch (err) {
-        next.errors.push({ chart: name, error: asError(err) });
+        next.errors.push({ chart: name, error: readableChartError(asError(err)) });
       }
     };
     void Promise.all([
@@ -201,12 +205,22 @@ export function HistoryPage({ pageSize = 100 }: { pageSize?: number }) {
     };
   }, [applied, chartSite]);
 
-  const set = <K extends keyof HistoryFilters>(k: K, v: HistoryFilters[K]) =>
+  const set = <K extends keyof HistoryFilters>(k: K, v: HistoryFilters[K]) => {
     setForm((f) => ({ ...f, [k]: v, ...(k === 'siteId' && { wingId: '' }) }));
+    if (k === 'from' || k === 'to') setFormError(undefined);
+  };
 
+  // A range the server would refuse is refused here, once, and nothing is sent.
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    setApplied({ ...form });
+    const problem = rangeProblem(form);
+    setFormError(problem);
+    if (!problem) setApplied({ ...form });
+  };
+
+  const showExercise = () => {
+    setForm((f) => ({ ...f, exercise: true }));
+    setApplied((f) => ({ ...f, exercise: true }));
   };
 
   const takes = (k: keyof HistoryFilters) => LIST_FILTERS[list].includes(k);
@@ -330,6 +344,11 @@ export function HistoryPage({ pageSize = 100 }: { pageSize?: number }) {
           Show exercise data
         </label>
         <button type="submit">Apply filters</button>
+        {formError && (
+          <p role="alert" className="field-error">
+            {formError}
+          </p>
+        )}
       </form>
 
       <div className="hist-bar">
@@ -380,6 +399,7 @@ export function HistoryPage({ pageSize = 100 }: { pageSize?: number }) {
           ? 'Loading…'
           : `${rows.length} ${rows.length === 1 ? 'row' : 'rows'}${cursor ? ', more' : ''}`}
       </p>
+      {!loading && !error && rows.length === 0 && !applied.exercise && <ExerciseHint onShow={showExercise} />}
       {cursor && (
         <button type="button" disabled={loading} onClick={() => void load(list, applied, cursor)}>
           Load more
@@ -403,8 +423,12 @@ export function HistoryPage({ pageSize = 100 }: { pageSize?: number }) {
 
       <section className="hist-charts" aria-label="Charts">
         <h2>Charts</h2>
-        {charts.errors.map((e) => (
-          <ErrorMessage key={e.chart} error={e.error} prefix={`Chart ${e.chart}`} />
+        {distinctErrors(charts.errors, error).map((e) => (
+          <ErrorMessage
+            key={e.charts.join()}
+            error={e.error}
+            prefix={`${e.charts.length === 1 ? 'Chart' : 'Charts'} ${e.charts.join(', ')}`}
+          />
         ))}
         {charts.volume && (
           <>
