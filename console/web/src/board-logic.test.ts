@@ -30,11 +30,15 @@ describe('board logic', () => {
     ]);
   });
 
-  test('filters match on each field; an empty value matches all; no wing is "site"', () => {
+  test('filters match on each field; an empty value matches all; no wing is "site", shown under every wing', () => {
     const e = entry({ siteId: 'demo', wingId: undefined, rule: 'r1', severity: 'high', status: 'open' });
     expect(matches(e, NO_FILTERS)).toBe(true);
     expect(matches(e, { ...NO_FILTERS, wingId: 'site' })).toBe(true);
-    expect(matches(e, { ...NO_FILTERS, wingId: 'a' })).toBe(false);
+    expect(matches(e, { ...NO_FILTERS, wingId: 'a' })).toBe(true);
+    const inB = entry({ siteId: 'demo', wingId: 'b', rule: 'r1', severity: 'high', status: 'open' });
+    expect(matches(inB, { ...NO_FILTERS, wingId: 'b' })).toBe(true);
+    expect(matches(inB, { ...NO_FILTERS, wingId: 'a' })).toBe(false);
+    expect(matches(inB, { ...NO_FILTERS, wingId: 'site' })).toBe(false);
     expect(matches(e, { ...NO_FILTERS, siteId: 'other' })).toBe(false);
     expect(matches(e, { ...NO_FILTERS, rule: 'r2' })).toBe(false);
     expect(matches(e, { ...NO_FILTERS, severity: 'low' })).toBe(false);

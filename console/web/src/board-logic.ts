@@ -37,12 +37,16 @@ export interface BoardFilters {
 
 export const NO_FILTERS: BoardFilters = { siteId: '', wingId: '', rule: '', severity: '', status: '' };
 
-/** An empty filter value matches everything. An alert without a wing matches the wing value `site`. */
+/**
+ * An empty filter value matches everything. An alert without a wing is site-wide: it matches the wing value
+ * `site`, and every wing too, since it concerns them all (a drop over a yard several wings share, a radar
+ * gone blind): an operator watching one wing must not filter it away.
+ */
 export function matches(entry: AlertEntry, f: BoardFilters): boolean {
   const a = entry.alert;
   return (
     (!f.siteId || a.siteId === f.siteId) &&
-    (!f.wingId || (a.wingId ?? 'site') === f.wingId) &&
+    (!f.wingId || a.wingId === undefined || a.wingId === f.wingId) &&
     (!f.rule || a.rule === f.rule) &&
     (!f.severity || a.severity === f.severity) &&
     (!f.status || a.status === f.status)
@@ -86,7 +90,7 @@ export function filterChoices(
     if (!siteChoices.has(alert.siteId)) siteChoices.set(alert.siteId, alert.siteId);
     if (!siteId || alert.siteId === siteId) {
       const wing = alert.wingId ?? 'site';
-      if (!wingChoices.has(wing)) wingChoices.set(wing, wing === 'site' ? 'Site-wide' : wing);
+      if (!wingChoices.has(wing)) wingChoices.set(wing, wing === 'site' ? 'Site-wide only' : wing);
     }
     rules.add(alert.rule);
   }
