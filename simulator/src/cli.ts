@@ -2,8 +2,11 @@
  * `pnpm sim <command>`: realistic feed, paced load, replay, recording and fault injection against NATS.
  * Summaries go to stdout as one JSON line; progress and warnings to stderr.
  */
+import { constants } from 'node:os';
 import type { NatsConnection } from '@nats-io/transport-node';
+import type { SiteModel } from '@wachtpost/contracts';
 import { Command } from 'commander';
+import { checkSilences, feedClockWarning } from './cli-checks';
 import {
   faultKinds,
   integer,
@@ -24,7 +27,7 @@ import { runReplay } from './run/replay';
 import type { FaultOptions } from './run/traffic';
 import { compileScenario, defaultOrigin } from './scenario/compile';
 import { loadScenarioFile } from './scenario/files';
-import { formatTable } from './scenario/judge';
+import { formatReport, reportNotes } from './scenario/report-text';
 import { runScenario } from './scenario/run-scenario';
 import { DEMO_SITE_FILE, loadSiteFile } from './site-file';
 
@@ -58,14 +61,19 @@ function print(summary: object) {
   }
 }
 
-/** Aborts on Ctrl-C or SIGTERM, so every command can end cleanly and still print its summary. */
+/**
+ * Aborts on Ctrl-C or SIGTERM, so every command can end cleanly and still print its summary. The abort's
+ * reason is the signal's name.
+ */
 function interruption(): AbortController {
   const abort = new AbortController();
-  const stop = () => abort.abort();
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  for (const name of ['SIGINT', 'SIGTERM'] as const) process.once(name, () => abort.abort(name));
   return abort;
 }
+
+/** The exit code of a process ended by the signal: 128 + its number, 130 for Ctrl-C. */
+const signalExitCode = (reason: unknown): number =>
+  128 + (constants.signals[reason as NodeJS.Signals] ?? constants.signals.SIGINT);
 
 async function withNats<T>(url: string, name: string, run: (nc: NatsConnection) => Promise<T>): Promise<T> {
   let nc: NatsConnection;
@@ -82,8 +90,9 @@ async function withNats<T>(url: string, name: string, run: (nc: NatsConnection) 
   }
 }
 
-function faultOptions(flags: FaultFlags): FaultOptions | undefined {
+function faultOptions(flags: FaultFlags, site: SiteModel): FaultOptions | undefined {
   if (!flags.faults && !flags.silence) return undefined;
+  checkSilences(flags.silence ?? [], site);
   return { kinds: flags.faults ?? [], rate: flags.faultRate, silences: flags.silence ?? [] };
 }
 
@@ -126,14 +135,11 @@ withFaultFlags(
   ) => {
     const g = cmd.optsWithGlobals<GlobalOptions>();
     const site = loadSiteFile(g.site);
-    const start = opts.start === undefined ? undefined : startTime(opts.start)(Date.now());
-    if (opts.speed > 1 && start === undefined) {
-      note(
-        `warning: at speed ${opts.speed} simulated time runs ahead of the wall clock; ingest rejects observations ` +
-          'more than 5 minutes ahead as "clock". Start in the past (--start -6h) to stay behind it for longer.',
-      );
-    }
-    const faults = faultOptions(opts);
+    const now = Date.now();
+    const start = opts.start === undefined ? undefined : startTime(opts.start)(now);
+    const faults = faultOptions(opts, site);
+    const warning = feedClockWarning({ speed: opts.speed, now, ...(start !== undefined && { start }) });
+    if (warning) note(warning);
     await withNats(g.nats, 'wachtpost-sim-feed', async (nc) => {
       const feed = startFeed({
         nc,
@@ -165,7 +171,7 @@ withFaultFlags(
 ).action(async (opts: FaultFlags & { rate: number; duration: number; intensity: number }, cmd: Command) => {
   const g = cmd.optsWithGlobals<GlobalOptions>();
   const site = loadSiteFile(g.site);
-  const faults = faultOptions(opts);
+  const faults = faultOptions(opts, site);
   const summary = await withNats(g.nats, 'wachtpost-sim-load', (nc) =>
     runLoad({
       nc,
@@ -286,6 +292,7 @@ program
         `scenario "${scenario.name}": ${compiled.messages.length} messages from ${new Date(compiled.from).toISOString()} ` +
           `to ${new Date(compiled.to).toISOString()} at speed ${opts.speed}`,
       );
+      const interrupt = interruption();
       const report = await withNats(g.nats, 'wachtpost-sim-scenario', (nc) =>
         runScenario({
           nc,
@@ -294,24 +301,18 @@ program
           waitS: opts.wait,
           core: g.core,
           window: g.window,
-          signal: interruption().signal,
+          signal: interrupt.signal,
         }),
       );
-      if (opts.json) process.stdout.write(`${JSON.stringify(report)}\n`);
-      else {
-        const { met, late, missed } = report.summary;
-        process.stdout.write(
-          `${formatTable(report.expectations)}\n\n${met} met, ${late} late, ${missed} missed`,
-        );
-        process.stdout.write(`; ${report.published} events published, ${report.alerts} alert revisions seen`);
-        if (report.otherAlerts.length)
-          process.stdout.write(`; other alerts: ${report.otherAlerts.join(', ')}`);
-        process.stdout.write('\n');
-      }
-      if (report.errors) {
-        note(`${report.errors} publishes failed (first: ${report.firstError})`);
-        process.exitCode = 2;
-      } else if (report.summary.missed > 0) process.exitCode = 1;
+      if (opts.json) {
+        process.stdout.write(`${JSON.stringify(report)}\n`);
+        for (const line of reportNotes(report, g.nats)) note(line);
+      } else process.stdout.write(formatReport(report, g.nats));
+      if (report.errors) note(`${report.errors} publishes failed (first: ${report.firstError})`);
+      // An interrupted run judged only part of its story: that comes before publish errors and misses.
+      if (report.aborted) process.exitCode = signalExitCode(interrupt.signal.reason);
+      else if (report.errors) process.exitCode = 2;
+      else if (report.summary.missed > 0) process.exitCode = 1;
     },
   );
 

@@ -14,7 +14,7 @@ export {
   type MessageFault,
   type Outcome,
 } from './messages/faults';
-export { withFaults, type FaultPlan, type Silence } from './messages/fault-stream';
+export { withFaults, type FaultPlan, type FaultStream, type Silence } from './messages/fault-stream';
 export { faultCatalogue, type CatalogueEntry } from './messages/fault-catalogue';
 export { toMessage, toTimedMessage, type OutMessage, type TimedMessage } from './messages/message';
 export { shiftEvent } from './messages/time-shift';

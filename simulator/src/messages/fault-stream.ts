@@ -22,15 +22,44 @@ export interface FaultPlan {
 
 const SECOND_MS = 1000;
 
+/** The messages of a fault plan, and what stopping to read them now would leave unsent. */
+export interface FaultStream extends Iterable<TimedMessage> {
+  /**
+   * Delayed copies (late, duplicate, reorder) of events already read that have not been sent. A copy counts
+   * until the reader comes back for the next message, so one taken but not sent when a run ends counts too.
+   */
+  readonly held: number;
+}
+
 /**
  * Turns a stream of valid events into the messages to publish, with faults injected, in publish-time order.
  * A late message is held back and published minutes after its observation; a reordered one a few seconds
  * later, so events observed after it overtake it; a duplicate is sent again, sometimes within the stream's
- * duplicate window and sometimes after it.
+ * duplicate window and sometimes after it. Single use, like the generator it wraps.
  */
-export function* withFaults(events: Iterable<SensorEvent>, plan: FaultPlan): Generator<TimedMessage> {
+export function withFaults(events: Iterable<SensorEvent>, plan: FaultPlan): FaultStream {
+  const state = { held: 0 };
+  const messages = faultMessages(events, plan, state);
+  return {
+    [Symbol.iterator]: () => messages,
+    get held() {
+      return state.held;
+    },
+  };
+}
+
+interface Pending {
+  message: TimedMessage;
+  delayed: boolean;
+}
+
+function* faultMessages(
+  events: Iterable<SensorEvent>,
+  plan: FaultPlan,
+  state: { held: number },
+): Generator<TimedMessage> {
   const rng = Rng.create(plan.seed, 'faults');
-  const pending = new EventQueue<TimedMessage>();
+  const pending = new EventQueue<Pending>();
   const eligible = plan.kinds.filter((k) => k !== 'silence');
   const silences = plan.silences ?? [];
   const isMessageFault = (k: FaultKind): k is MessageFault =>
@@ -41,12 +70,17 @@ export function* withFaults(events: Iterable<SensorEvent>, plan: FaultPlan): Gen
 
   function* due(until: number): Generator<TimedMessage> {
     for (let next = pending.peek(); next && next.at <= until; next = pending.peek()) {
-      const message = pending.pop()!.run();
+      const { message, delayed } = pending.pop()!.run()!;
       // A silent sensor also holds back what it would have sent late or again.
-      if (message && !silent(message.subject.split('.')[4] ?? '', message.at)) yield message;
+      if (!silent(message.subject.split('.')[4] ?? '', message.at)) yield message;
+      // Past the yield only when the reader asks for more, i.e. has sent this one.
+      if (delayed) state.held--;
     }
   }
-  const send = (message: TimedMessage) => pending.schedule(message.at, () => message);
+  const send = (message: TimedMessage, delayed = false) => {
+    if (delayed) state.held++;
+    pending.schedule(message.at, () => ({ message, delayed }));
+  };
 
   for (const event of events) {
     const at = Date.parse(event.observedAt);
@@ -63,11 +97,11 @@ export function* withFaults(events: Iterable<SensorEvent>, plan: FaultPlan): Gen
       send({ ...applyFault(fault, event, rng), at, fault });
     } else if (fault === 'duplicate') {
       send(message);
-      send({ ...message, at: at + Math.round(rng.uniform(0.2, 180) * SECOND_MS), fault });
+      send({ ...message, at: at + Math.round(rng.uniform(0.2, 180) * SECOND_MS), fault }, true);
     } else if (fault === 'late') {
-      send({ ...message, at: at + Math.round(rng.uniform(30, 600) * SECOND_MS), fault });
+      send({ ...message, at: at + Math.round(rng.uniform(30, 600) * SECOND_MS), fault }, true);
     } else if (fault === 'reorder') {
-      send({ ...message, at: at + Math.round(rng.uniform(1, 5) * SECOND_MS), fault });
+      send({ ...message, at: at + Math.round(rng.uniform(1, 5) * SECOND_MS), fault }, true);
     }
   }
   yield* due(Infinity);

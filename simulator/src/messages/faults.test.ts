@@ -129,6 +129,23 @@ describe('withFaults', () => {
     expect(rf1.some((at) => at >= silence.to)).toBe(true);
   });
 
+  it('counts the delayed copies still held back when the reader stops at an end', () => {
+    const events = traffic.slice(0, 3000);
+    const end = Date.parse(events.at(-1)!.observedAt) + 1;
+    const plan = { kinds: ['late', 'duplicate', 'reorder'] as FaultKind[], rate: 0.2, seed: 3 };
+    const all = [...withFaults(events, plan)];
+    const stream = withFaults(events, plan);
+    let sent = 0;
+    for (const m of stream) {
+      if (m.at >= end) break;
+      sent++;
+    }
+    // The copy the reader took but did not send counts as held too.
+    expect(stream.held).toBe(all.filter((m) => m.at >= end).length);
+    expect(stream.held).toBeGreaterThan(10);
+    expect(sent + stream.held).toBe(all.length);
+  });
+
   it('passes traffic through untouched at rate 0 without silences', () => {
     expect(digest([...withFaults(traffic, { kinds, rate: 0, seed: 1 })])).toBe(
       digest(traffic.map(toTimedMessage)),

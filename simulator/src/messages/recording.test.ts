@@ -34,5 +34,7 @@ describe('recording lines', () => {
   it('names the line of a broken recording', () => {
     expect(() => decodeRecordLine('{"subject":"s"}', 7)).toThrow(RecordingError);
     expect(() => decodeRecordLine('nope', 3)).toThrow(/line 3/);
+    // Valid JSON, but not a line: a reason, not a TypeError.
+    expect(() => decodeRecordLine('null', 4)).toThrow(/line 4: not a JSON object/);
   });
 });

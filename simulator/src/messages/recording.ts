@@ -33,23 +33,35 @@ export function encodeRecordLine(message: RecordedMessage): string {
   return JSON.stringify(line);
 }
 
-export class RecordingError extends Error {}
+/** A line of a recording that cannot be replayed; `line` counts from 1. */
+export class RecordingError extends Error {
+  constructor(
+    readonly line: number,
+    readonly reason: string,
+  ) {
+    super(`line ${line}: ${reason}`);
+  }
+}
 
 export function decodeRecordLine(text: string, lineNo: number): RecordedMessage {
-  let line: Partial<Line>;
+  let parsed: unknown;
   try {
-    line = JSON.parse(text) as Partial<Line>;
+    parsed = JSON.parse(text);
   } catch (err) {
-    throw new RecordingError(`line ${lineNo}: not JSON: ${(err as Error).message}`);
+    throw new RecordingError(lineNo, `not JSON: ${(err as Error).message}`);
   }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new RecordingError(lineNo, 'not a JSON object');
+  }
+  const line = parsed as Partial<Line>;
   const receivedAt = typeof line.receivedAt === 'string' ? Date.parse(line.receivedAt) : NaN;
   if (typeof line.subject !== 'string' || Number.isNaN(receivedAt)) {
-    throw new RecordingError(`line ${lineNo}: needs "subject" and an RFC 3339 "receivedAt"`);
+    throw new RecordingError(lineNo, 'needs "subject" and an RFC 3339 "receivedAt"');
   }
   let data: Uint8Array;
   if (typeof line.data === 'string') data = encoder.encode(line.data);
   else if (typeof line.dataBase64 === 'string') data = new Uint8Array(Buffer.from(line.dataBase64, 'base64'));
-  else throw new RecordingError(`line ${lineNo}: needs "data" or "dataBase64"`);
+  else throw new RecordingError(lineNo, 'needs "data" or "dataBase64"');
   return {
     subject: line.subject,
     receivedAt,

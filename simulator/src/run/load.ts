@@ -96,6 +96,10 @@ export async function runLoad(options: LoadOptions): Promise<LoadSummary> {
     publisher,
     pacer: new Pacer(clock, start, start, 1),
     signal: options.signal ?? new AbortController().signal,
+    // Every event is due before the end; late and duplicate copies due after it are dropped, not awaited
+    // (up to 10 minutes). A bound on simulated time rather than feed's timer: a load sends all its
+    // rate x duration events even when the server cannot keep up, which is what a throughput test measures.
+    untilSim: start + options.durationS * 1000,
   });
   const stats = await publisher.flush();
   const elapsedS = (clock.now() - start) / 1000;

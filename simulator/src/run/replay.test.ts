@@ -1,5 +1,10 @@
-import { describe, expect, it } from 'vitest';
-import { restampBody } from './replay';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { afterAll, describe, expect, it } from 'vitest';
+import { encodeRecordLine } from '../messages/recording';
+import { loadRecording, restampBody, runReplay } from './replay';
 
 const encode = (body: unknown) => new TextEncoder().encode(JSON.stringify(body));
 
@@ -27,5 +32,53 @@ describe('restampBody', () => {
     expect(restampBody(garbage, 1, 't').data).toBe(garbage);
     const array = encode([1, 2]);
     expect(restampBody(array, 1, 't').data).toBe(array);
+  });
+});
+
+describe('runReplay', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'wachtpost-replay-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const good = (i: number) =>
+    encodeRecordLine({
+      subject: 'sensors.v1.demo.heartbeat.rf-1',
+      receivedAt: i,
+      msgId: `m${i}`,
+      data: encode({ i }),
+    });
+  const write = (name: string, lines: string[]) => {
+    const file = join(dir, name);
+    writeFileSync(file, `${lines.join('\n')}\n`);
+    return file;
+  };
+
+  it('checks the whole file first: a bad line anywhere sends nothing and names FILE:LINE', async () => {
+    const file = write('bad-late.ndjson', [good(1), good(2), '', good(3), '{"subject":"s"}', good(5)]);
+    const published: string[] = [];
+    const nc = {
+      publish: (subject: string) => void published.push(subject),
+      flush: async () => undefined,
+    } as unknown as NatsConnection;
+    await expect(runReplay({ nc, file, core: true })).rejects.toThrow(
+      `${file}:5: needs "subject" and an RFC 3339 "receivedAt"\n${file} has 1 bad line: nothing was sent`,
+    );
+    expect(published).toEqual([]);
+  });
+
+  it('names the first five bad lines and counts the rest', async () => {
+    const file = write('many-bad.ndjson', [good(1), ...Array.from({ length: 8 }, (_, i) => `x${i}`), 'null']);
+    const error = await loadRecording(file).then(
+      () => undefined,
+      (err: Error) => err.message,
+    );
+    const lines = error!.split('\n');
+    expect(lines.slice(0, 5).map((l) => l.slice(0, file.length + 3))).toEqual(
+      [2, 3, 4, 5, 6].map((n) => `${file}:${n}:`),
+    );
+    expect(lines.slice(5)).toEqual(['and 4 more', `${file} has 9 bad lines: nothing was sent`]);
+  });
+
+  it('reads a good file whole, skipping blank lines', async () => {
+    const file = write('good.ndjson', [good(1), '', good(2)]);
+    expect((await loadRecording(file)).map((m) => m.msgId)).toEqual(['m1', 'm2']);
   });
 });

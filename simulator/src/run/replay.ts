@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { decodeRecordLine, type RecordedMessage } from '../messages/recording';
+import { decodeRecordLine, RecordingError, type RecordedMessage } from '../messages/recording';
 import { createPublisher, type PublishStats } from '../nats/publisher';
 import { Rng } from '../rng';
 import { Pacer, systemClock, type Clock } from './pacer';
@@ -28,13 +28,38 @@ export interface ReplaySummary extends PublishStats {
   elapsedS: number;
 }
 
-async function* readRecording(file: string): AsyncGenerator<RecordedMessage> {
+/** Bad lines a failed check names; the rest it counts. */
+const SHOWN_BAD_LINES = 5;
+
+/**
+ * Reads and checks a whole recording, so that a bad one sends nothing rather than part of itself: fails with
+ * `FILE:LINE: reason` for the first bad lines. Lines are decoded as they are read; only messages are kept.
+ */
+export async function loadRecording(file: string): Promise<RecordedMessage[]> {
   const lines = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
+  const messages: RecordedMessage[] = [];
+  const shown: string[] = [];
+  let bad = 0;
   let lineNo = 0;
   for await (const line of lines) {
     lineNo++;
-    if (line.trim() !== '') yield decodeRecordLine(line, lineNo);
+    if (line.trim() === '') continue;
+    try {
+      const message = decodeRecordLine(line, lineNo);
+      // Once the file is known bad, its messages are of no use: only keep reading to count.
+      if (bad === 0) messages.push(message);
+    } catch (err) {
+      if (!(err instanceof RecordingError)) throw err;
+      if (++bad <= SHOWN_BAD_LINES) shown.push(`${file}:${err.line}: ${err.reason}`);
+    }
   }
+  if (bad > 0) {
+    if (bad > SHOWN_BAD_LINES) shown.push(`and ${bad - SHOWN_BAD_LINES} more`);
+    throw new Error(
+      `${shown.join('\n')}\n${file} has ${bad} bad line${bad === 1 ? '' : 's'}: nothing was sent`,
+    );
+  }
+  return messages;
 }
 
 const INSTANT_FIELDS = ['observedAt', 'startedAt', 'endedAt', 'effectiveAt'] as const;
@@ -72,8 +97,9 @@ export function restampBody(
   };
 }
 
-/** Sends a recording again with its recorded relative timing, `speed` times as fast. */
+/** Sends a recording again with its recorded relative timing, `speed` times as fast; checks it all first. */
 export async function runReplay(options: ReplayOptions): Promise<ReplaySummary> {
+  const recording = await loadRecording(options.file);
   const clock = options.clock ?? systemClock;
   const publisher = createPublisher(options.nc, {
     ...(options.core !== undefined && { core: options.core }),
@@ -85,7 +111,7 @@ export async function runReplay(options: ReplayOptions): Promise<ReplaySummary> 
   let pacer: Pacer | undefined;
   let first: number | undefined;
   let last: number | undefined;
-  for await (const message of readRecording(options.file)) {
+  for (const message of recording) {
     if (options.signal?.aborted) break;
     first ??= message.receivedAt;
     last = message.receivedAt;

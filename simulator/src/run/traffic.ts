@@ -1,9 +1,9 @@
 import type { SensorEvent, SiteModel } from '@wachtpost/contracts';
 import { generateEvents } from '../generator/generate';
 import { mergeByObservedAt } from '../generator/merge';
-import { withFaults, type Silence } from '../messages/fault-stream';
+import { withFaults, type FaultStream, type Silence } from '../messages/fault-stream';
 import type { FaultKind } from '../messages/faults';
-import { toTimedMessage, type TimedMessage } from '../messages/message';
+import { toTimedMessage } from '../messages/message';
 
 export interface TrafficOptions {
   seed: number;
@@ -36,22 +36,25 @@ export interface FaultOptions {
   silences: readonly { sensorId: string; afterS: number; forS: number }[];
 }
 
-export function* toMessages(
+/** The messages to publish for the events; without faults nothing is ever held back. */
+export function toMessages(
   events: Iterable<SensorEvent>,
   seed: number,
   start: number,
   faults?: FaultOptions,
-): Generator<TimedMessage> {
+): FaultStream {
   if (!faults || (faults.kinds.length === 0 && faults.silences.length === 0)) {
-    for (const event of events) yield toTimedMessage(event);
-    return;
+    const messages = (function* () {
+      for (const event of events) yield toTimedMessage(event);
+    })();
+    return { [Symbol.iterator]: () => messages, held: 0 };
   }
   const silences: Silence[] = faults.silences.map((s) => ({
     sensorId: s.sensorId,
     from: start + s.afterS * 1000,
     to: start + (s.afterS + s.forS) * 1000,
   }));
-  yield* withFaults(events, { kinds: faults.kinds, rate: faults.rate, seed, silences });
+  return withFaults(events, { kinds: faults.kinds, rate: faults.rate, seed, silences });
 }
 
 /** The kind token of a sensor subject (sensors.v1.<site>.<kind>.<sensor>). */

@@ -117,8 +117,15 @@ export class Judge {
   }
 }
 
+/** The verdict as the table shows it; in an interrupted run, what is still pending was never judged. */
+const verdictLabel = (verdict: Verdict, interrupted: boolean) =>
+  verdict === 'pending' && interrupted ? 'NOT JUDGED' : verdict.toUpperCase();
+
 /** The report as a fixed-width table, for a terminal. */
-export function formatTable(results: readonly ExpectationResult[]): string {
+export function formatTable(
+  results: readonly ExpectationResult[],
+  options: { interrupted?: boolean } = {},
+): string {
   const rows = [
     ['#', 'after', 'rule', 'key / match', 'severity', 'within', 'result', 'latency', 'alert'],
     ...results.map((r) => [
@@ -128,7 +135,7 @@ export function formatTable(results: readonly ExpectationResult[]): string {
       r.target,
       [r.severity, r.status].filter(Boolean).join(' ') || '-',
       formatDuration(r.withinMs),
-      r.verdict.toUpperCase(),
+      verdictLabel(r.verdict, options.interrupted ?? false),
       r.latencyMs === undefined ? '-' : formatDuration(r.latencyMs),
       r.alertId ? `${r.alertId} rev ${r.rev}` : '-',
     ]),

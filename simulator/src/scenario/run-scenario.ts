@@ -46,7 +46,7 @@ export interface ScenarioReport extends PublishStats {
   expectations: ExpectationResult[];
   summary: JudgeSummary;
   otherAlerts: string[];
-  /** True when the run was stopped before it ended. */
+  /** True when the run was stopped before it ended; expectations not yet decided then stay `pending`. */
   aborted: boolean;
 }
 
@@ -105,7 +105,8 @@ export async function runScenario(options: ScenarioRunOptions): Promise<Scenario
   } finally {
     await watch.stop();
   }
-  const { expectations, summary, otherAlerts } = judge.report(true);
+  // Stopped early, what is still pending was never given its chance: not judged rather than missed.
+  const { expectations, summary, otherAlerts } = judge.report(!signal.aborted);
   return {
     command: 'scenario',
     scenario: compiled.name,

@@ -1,0 +1,41 @@
+import { MAX_CLOCK_AHEAD_MS, type SiteModel } from '@wachtpost/contracts';
+import type { SilenceSpec } from './cli-options';
+
+/** Checks of command-line values against the site and the clock, before anything is sent. Pure. */
+
+/** A silence must name a sensor of the site: a typo would otherwise silence nothing, without a word. */
+export function checkSilences(silences: readonly SilenceSpec[], site: SiteModel): void {
+  const ids = site.sensors.map((s) => s.id);
+  const unknown = [...new Set(silences.map((s) => s.sensorId).filter((id) => !ids.includes(id)))];
+  if (unknown.length > 0) {
+    throw new Error(
+      `--silence: site ${site.id} has no sensor ${unknown.join(', ')}; its sensors are ${ids.join(', ')}`,
+    );
+  }
+}
+
+/**
+ * Why ingest would reject a feed's events as `clock` (observed more than 5 minutes ahead of its clock), if it
+ * would: a start in the future, or simulated time running faster than the wall clock from now on.
+ */
+export function feedClockWarning(options: {
+  speed: number;
+  start?: number;
+  now: number;
+}): string | undefined {
+  const { speed, start, now } = options;
+  if (start !== undefined && start > now + MAX_CLOCK_AHEAD_MS) {
+    const minutes = Math.round((start - now) / 60_000);
+    return (
+      `warning: --start lies ${minutes} minutes ahead of the wall clock; ingest rejects observations more than ` +
+      '5 minutes ahead as "clock", so it will reject these events. Start now or in the past (--start -6h).'
+    );
+  }
+  if (speed > 1 && (start === undefined || start >= now)) {
+    return (
+      `warning: at speed ${speed} simulated time runs ahead of the wall clock; ingest rejects observations ` +
+      'more than 5 minutes ahead as "clock". Start in the past (--start -6h) to stay behind it for longer.'
+    );
+  }
+  return undefined;
+}
