@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jetstreamManager } from '@nats-io/jetstream';
@@ -120,8 +120,18 @@ describe('shared runtime', () => {
 });
 
 describe('configuration errors name what is wrong', () => {
+  const dirs: string[] = [];
+  const tempDir = (prefix: string) => {
+    const dir = mkdtempSync(join(tmpdir(), prefix));
+    dirs.push(dir);
+    return dir;
+  };
+  afterAll(() => {
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  });
+
   it('a bad site model file names the file and the bad path', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'wachtpost-sites-'));
+    const dir = tempDir('wachtpost-sites-');
     const file = join(dir, 'bad.yaml');
     writeFileSync(
       file,
@@ -131,9 +141,7 @@ describe('configuration errors name what is wrong', () => {
   });
 
   it('an empty sites folder and a missing path are reported', () => {
-    expect(() => loadSites(mkdtempSync(join(tmpdir(), 'wachtpost-empty-')))).toThrow(
-      /no \.yaml, \.yml or \.json/,
-    );
+    expect(() => loadSites(tempDir('wachtpost-empty-'))).toThrow(/no \.yaml, \.yml or \.json/);
     expect(() => loadSites('/nonexistent/sites')).toThrow(/cannot read/);
   });
 
