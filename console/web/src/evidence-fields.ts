@@ -43,3 +43,30 @@ export function droneTracks(events: readonly SensorEvent[]): DroneTrack[] {
   }
   return [...tracks.values()];
 }
+
+export interface PilotPosition {
+  uasId: string;
+  lat: number;
+  lon: number;
+  observedAt: string;
+}
+
+/**
+ * Where the pilot stands, from the newest drone report in the evidence whose Remote ID broadcast carries the
+ * operator's position: the control room can send someone there, or tell the police.
+ */
+export function pilotPosition(events: readonly SensorEvent[]): PilotPosition | undefined {
+  let newest: PilotPosition | undefined;
+  for (const e of events) {
+    if (e.kind !== 'drone' || e.remoteId?.operatorLat === undefined || e.remoteId.operatorLon === undefined)
+      continue;
+    if (newest && Date.parse(newest.observedAt) >= Date.parse(e.observedAt)) continue;
+    newest = {
+      uasId: e.remoteId.uasId,
+      lat: e.remoteId.operatorLat,
+      lon: e.remoteId.operatorLon,
+      observedAt: e.observedAt,
+    };
+  }
+  return newest;
+}

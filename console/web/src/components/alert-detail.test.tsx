@@ -53,7 +53,7 @@ const EVENTS: SensorEvent[] = [
   },
 ];
 
-function detail(role: Role = 'operator', patch: Parameters<typeof entry>[0] = {}) {
+function detail(role: Role = 'operator', patch: Parameters<typeof entry>[0] = {}, events = EVENTS) {
   const server = fakeServer({ session: { username: 'olga', role, expiresAt: '2099-01-01T00:00:00Z' } });
   const e = entry({
     alertId: 'al/42',
@@ -93,7 +93,7 @@ function detail(role: Role = 'operator', patch: Parameters<typeof entry>[0] = {}
   };
   server.alerts = [e];
   server.details.set('al/42', d);
-  server.evidence.set('al/42', EVENTS);
+  server.evidence.set('al/42', events);
   window.history.replaceState(null, '', '/alerts/al%2F42');
   render(<App />);
   return { server, d };
@@ -257,6 +257,33 @@ describe('alert detail', () => {
     expect(summary.textContent).toBe(
       `Nothing from gsm-a-1 since it was expected at ${formatTime(at)}; zone a-01 blind.`,
     );
+  });
+
+  test("the pilot's position from the newest Remote ID report is among the facts", async () => {
+    const remote = (eventId: string, observedAt: string, lat: number): SensorEvent =>
+      ({
+        ...EVENTS[1]!,
+        eventId,
+        observedAt,
+        detection: 'remote-id',
+        remoteId: { uasId: 'NLD-abc', operatorLat: lat, operatorLon: 5.29 },
+      }) as SensorEvent;
+    detail('operator', {}, [
+      remote('rid-2', '2026-03-01T02:00:09.000Z', 51.66),
+      remote('rid-1', '2026-03-01T02:00:04.000Z', 51.65),
+      EVENTS[0]!,
+    ]);
+    const pilot = await screen.findByText('Pilot (Remote ID)');
+    expect(pilot.nextElementSibling?.textContent).toBe(
+      `51.66000, 5.29000 (NLD-abc, ${formatTime('2026-03-01T02:00:09.000Z')})`,
+    );
+  });
+
+  test('no pilot fact without a Remote ID operator position', async () => {
+    detail();
+    await screen.findByRole('region', { name: 'Evidence' });
+    await waitFor(() => expect(screen.getAllByText('trk-9').length).toBeGreaterThan(0));
+    expect(screen.queryByText('Pilot (Remote ID)')).toBeNull();
   });
 
   test('a 409 shows the server message and reloads the alert', async () => {

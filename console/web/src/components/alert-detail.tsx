@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, type ApiError } from '../api';
 import { asApiError } from '../alert-feed';
+import { pilotPosition } from '../evidence-fields';
 import { useFeed, useFeedState, useSession, useStoreVersion } from '../feed-context';
 import { formatTime, localizeInstants } from '../format';
 import type { AlertDetail as Detail, AlertEntry, SensorEvent } from '../types';
@@ -93,6 +94,7 @@ export function AlertDetailPage({ alertId }: { alertId: string }) {
 
   const { alert, console: c, history } = detail;
   const site = sites.find((s) => s.id === alert.siteId);
+  const pilot = events && pilotPosition(events);
   return (
     <article className={`detail detail-${alert.severity}`} aria-labelledby="alert-title">
       <p className="crumbs">
@@ -120,6 +122,12 @@ export function AlertDetailPage({ alertId }: { alertId: string }) {
         <Fact k="Opened" v={formatTime(alert.openedAt)} />
         <Fact k="Assignee" v={c.assignee ?? 'nobody'} />
         <Fact k="Sensors" v={alert.sensorIds.join(', ') || 'none'} />
+        {pilot && (
+          <Fact
+            k="Pilot (Remote ID)"
+            v={`${pilot.lat.toFixed(5)}, ${pilot.lon.toFixed(5)} (${pilot.uasId}, ${formatTime(pilot.observedAt)})`}
+          />
+        )}
         {c.silenced && <Fact k="Silenced" v="a sensor or the rule is silenced" />}
       </dl>
 
