@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { allowedActions } from './action-rules';
+import { allowedActions, outcomeChoices } from './action-rules';
 import { droneTracks, eventFields } from './evidence-fields';
 import { alertHref, matchRoute } from './router';
 import { scrollToReveal, visibleWindow } from './windowing';
@@ -95,6 +95,22 @@ describe('evidence', () => {
           [2, 2],
         ],
       },
+    ]);
+  });
+});
+
+describe('resolve outcomes', () => {
+  test('are worded for the rule, with the same values; a sensor alert offers no search', () => {
+    const labelOf = (rule: string) => outcomeChoices(rule).find((o) => o.value === 'confirmed')?.label;
+    expect(labelOf('contraband-delivery')).toBe('Confirmed (contraband found)');
+    expect(labelOf('sensor-offline')).toBe('Confirmed (sensor fault or blind spot)');
+    expect(labelOf('drone-drop')).toBe('Confirmed (drone or drop seen)');
+    expect(outcomeChoices('sensor-offline').map((o) => o.value)).not.toContain('search-ordered');
+    expect(outcomeChoices('persistent-phone').map((o) => o.value)).toEqual([
+      'confirmed',
+      'false-positive',
+      'duplicate',
+      'search-ordered',
     ]);
   });
 });

@@ -1,8 +1,8 @@
 import { useId, useState, type FormEvent } from 'react';
 import { api, type ActionBody, type ApiError } from '../api';
-import { allowedActions } from '../action-rules';
+import { allowedActions, outcomeChoices } from '../action-rules';
 import { asApiError } from '../alert-feed';
-import { OUTCOMES, type Alert, type AlertEntry, type Outcome, type Role } from '../types';
+import type { Alert, AlertEntry, Outcome, Role } from '../types';
 import { ErrorMessage } from './error-message';
 
 interface Props {
@@ -13,13 +13,6 @@ interface Props {
   /** 409: the alert changed meanwhile; reload it. */
   onConflict: () => void;
 }
-
-const OUTCOME_LABELS: Record<Outcome, string> = {
-  confirmed: 'Confirmed (contraband found)',
-  'false-positive': 'False positive',
-  duplicate: 'Duplicate of another alert',
-  'search-ordered': 'Search ordered',
-};
 
 /** Plain words for a field left empty, checked before anything is sent. */
 const MISSING = {
@@ -208,9 +201,9 @@ export function AlertActions({ alert, role, onDone, onConflict }: Props) {
           <option value="" disabled>
             choose an outcome
           </option>
-          {OUTCOMES.map((o) => (
-            <option key={o} value={o}>
-              {OUTCOME_LABELS[o]}
+          {outcomeChoices(alert.rule).map((o) => (
+            <option key={o.value} value={o.value}>
+              {o.label}
             </option>
           ))}
         </select>
