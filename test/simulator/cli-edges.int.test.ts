@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +8,7 @@ import { ALERT_SUBJECTS, ALERTS_STREAM, SENSOR_SUBJECTS, SENSORS_STREAM } from '
 import { encodeRecordLine } from '@wachtpost/simulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startNatsServer, type TestNatsServer } from '../support/nats-server';
+import { runSimCli, simSummaryOf } from '../support/sim-cli';
 
 /**
  * The CLI where a run ends early or badly: delayed fault copies past a load's end, a bad recording, a
@@ -23,41 +23,8 @@ let nc: NatsConnection;
 let jsm: JetStreamManager;
 let dir: string;
 
-interface Run {
-  child: ChildProcess;
-  stdout: string;
-  stderr: string;
-  /** The exit code; the process is killed when it runs past `limitMs`. */
-  exited: Promise<number | null>;
-  startedAt: number;
-}
-
-/** Runs the CLI as a user would (node itself, so a signal reaches it), killed if it outlives `limitMs`. */
-function sim(args: string[], limitMs = 60_000): Run {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'simulator/src/cli.ts', '--nats', server.url, ...args],
-    { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  const timer = setTimeout(() => child.kill('SIGKILL'), limitMs);
-  const run: Run = {
-    child,
-    stdout: '',
-    stderr: '',
-    startedAt: Date.now(),
-    exited: new Promise((resolve) =>
-      child.once('exit', (code) => {
-        clearTimeout(timer);
-        resolve(code);
-      }),
-    ),
-  };
-  child.stdout!.on('data', (chunk: Buffer) => (run.stdout += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (run.stderr += chunk.toString()));
-  return run;
-}
-
-const summaryOf = (run: Run) => JSON.parse(run.stdout.trim().split('\n').at(-1)!) as Record<string, unknown>;
+const sim = (args: string[], limitMs?: number) => runSimCli(server.url, args, limitMs);
+const summaryOf = simSummaryOf;
 const streamMessages = async () => (await jsm.streams.info(SENSORS_STREAM)).state.messages;
 
 beforeAll(async () => {

@@ -1,56 +1,31 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { connect, nanos, type NatsConnection } from '@nats-io/transport-node';
 import { SENSOR_SUBJECTS, SENSORS_STREAM } from '@wachtpost/contracts';
 import { loadSiteFile, startDemoFeed } from '@wachtpost/simulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startNatsServer, type TestNatsServer } from '../support/nats-server';
-
-const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+import { runSimCli, simSummaryOf, type SimRun } from '../support/sim-cli';
 
 let server: TestNatsServer;
 let nc: NatsConnection;
 let jsm: JetStreamManager;
 let dir: string;
 
-interface Run {
-  child: ChildProcess;
-  stdout: string;
-  stderr: string;
-  exited: Promise<number | null>;
-}
-
-/** Runs the CLI as a user would, against the private server. */
-function sim(args: string[]): Run {
-  const child = spawn('npx', ['tsx', 'simulator/src/cli.ts', '--nats', server.url, ...args], {
-    cwd: REPO_ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const run: Run = {
-    child,
-    stdout: '',
-    stderr: '',
-    exited: new Promise((resolve) => child.once('exit', (code) => resolve(code))),
-  };
-  child.stdout!.on('data', (chunk: Buffer) => (run.stdout += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (run.stderr += chunk.toString()));
-  return run;
-}
+const sim = (args: string[]) => runSimCli(server.url, args);
 
 /** Runs the CLI to the end and returns its JSON summary. */
 async function simSummary(args: string[]): Promise<Record<string, unknown>> {
   const run = sim(args);
   const code = await run.exited;
   expect(code, run.stderr).toBe(0);
-  return JSON.parse(run.stdout.trim().split('\n').at(-1)!) as Record<string, unknown>;
+  return simSummaryOf(run);
 }
 
 /** Starts `record` and waits until its subscription is live. */
-async function startRecorder(args: string[]): Promise<Run> {
+async function startRecorder(args: string[]): Promise<SimRun> {
   const run = sim(['record', ...args]);
   const deadline = Date.now() + 30_000;
   while (!run.stderr.includes('"status":"recording"')) {
