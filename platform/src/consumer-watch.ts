@@ -19,6 +19,11 @@ export interface ConsumerWatchOptions {
   sequencesMatter?: boolean;
   /** Called when a consumer that was gone exists again. */
   onBack?: () => void;
+  /**
+   * Called once when the stream turns out created anew, where sequences matter: the owner starts the worker
+   * again on the new stream. Without it the worker stays not ready until its process is restarted.
+   */
+  onRecreated?: () => void;
 }
 
 /** How often a gone consumer is looked for. */
@@ -32,7 +37,7 @@ const VERIFY_EVERY_MS = 5000;
  * for the consumer every 2 s, and calls `onBack` when it exists again (the worker then consumes afresh rather
  * than wait for nats.js to notice, 30 s and more). Workers never create consumers themselves (in a deployment
  * they are not allowed to): the migrate step does. When the stream itself was recreated, a worker whose state is
- * keyed by stream sequence stays not ready until it is restarted.
+ * keyed by stream sequence is not ready until it is started again (`onRecreated`).
  */
 export class ConsumerWatch {
   private gone: string | undefined;
@@ -93,10 +98,13 @@ export class ConsumerWatch {
 
   /** False, for good, once the stream turns out created anew since the worker started, where sequences matter. */
   private sameStream(found: { streamCreated?: string }): boolean {
-    const { stream, consumer, log, sequencesMatter } = this.options;
+    const { stream, consumer, log, sequencesMatter, onRecreated } = this.options;
     if (sequencesMatter && !this.recreated && found.streamCreated !== this.streamCreated) {
-      this.recreated = `the ${stream} stream was recreated (its sequences start again): restart this worker to start from the new stream`;
+      this.recreated = onRecreated
+        ? `the ${stream} stream was recreated (its sequences start again): the worker is starting again on the new stream`
+        : `the ${stream} stream was recreated (its sequences start again): restart this worker to start from the new stream`;
       log.error({ stream, consumer, was: this.streamCreated, now: found.streamCreated }, this.recreated);
+      onRecreated?.();
     }
     return !this.recreated;
   }

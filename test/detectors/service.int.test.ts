@@ -1,5 +1,6 @@
 import { detectorsService } from '@wachtpost/detectors';
-import { loadConfig, runServices, type RunningSystem } from '@wachtpost/platform';
+import { SENSORS_STREAM } from '@wachtpost/contracts';
+import { loadConfig, provisionJetStream, runServices, type RunningSystem } from '@wachtpost/platform';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDetectorsHarness, type DetectorsHarness } from '../support/detectors';
 import { quietLog, waitFor } from '../support/harness';
@@ -23,8 +24,8 @@ describe('detectors service', () => {
     await h.close();
   });
 
-  it('is ready once it consumes, and says so in /readyz', async () => {
-    const ready = await waitFor(
+  const readyz = () =>
+    waitFor(
       async () => {
         const res = await fetch(`${base}/readyz`);
         return res.status === 200 && ((await res.json()) as { checks: Record<string, string> });
@@ -32,24 +33,26 @@ describe('detectors service', () => {
       15_000,
       'readyz 200',
     );
+  const drone = (n: number, phase: 'start' | 'update') => ({
+    v: 1 as const,
+    eventId: `svc-drone-${n}`,
+    kind: 'drone' as const,
+    siteId: 'demo',
+    sensorId: 'rid-1',
+    observedAt: new Date().toISOString(),
+    trackId: 'svc-1',
+    phase,
+    detection: 'remote-id' as const,
+    position: { lat: 51.6572, lon: 5.2935, altM: 80 - 10 * n },
+  });
+
+  it('is ready once it consumes, and says so in /readyz', async () => {
+    const ready = await readyz();
     expect(ready.checks).toEqual({ nats: 'ok', database: 'ok', detectors: 'ok' });
   });
 
   it('raises a live drone incursion and exposes the contract metrics', async () => {
-    await h.publishEvents([
-      {
-        v: 1,
-        eventId: 'svc-drone-1',
-        kind: 'drone',
-        siteId: 'demo',
-        sensorId: 'rid-1',
-        observedAt: new Date().toISOString(),
-        trackId: 'svc-1',
-        phase: 'start',
-        detection: 'remote-id',
-        position: { lat: 51.6572, lon: 5.2935, altM: 80 },
-      },
-    ]);
+    await h.publishEvents([drone(1, 'start')]);
     const metrics = await waitFor(
       async () => {
         const text = await (await fetch(`${base}/metrics`)).text();
@@ -67,5 +70,31 @@ describe('detectors service', () => {
       status: 'open',
       exercise: false,
     });
+  });
+
+  it('starts again by itself on a SENSORS stream created anew, carrying its open alerts over', async () => {
+    const [before] = await h.alerts();
+    await h.jsm.streams.delete(SENSORS_STREAM);
+    // What pnpm start's re-provisioning (or the migrate step) does within seconds.
+    await provisionJetStream(h.nc, h.config, quietLog);
+    await waitFor(
+      async () => (await fetch(`${base}/readyz`)).status === 503,
+      15_000,
+      'readyz to see the stream gone',
+    );
+    await readyz();
+    // The new stream counts from 1 again: the same track's next report continues the open alert.
+    await h.publishEvents([drone(2, 'update')]);
+    const after = await waitFor(
+      async () => {
+        const [alert] = await h.alerts();
+        return alert && alert.rev > before!.rev && alert;
+      },
+      15_000,
+      "the open alert to take the new stream's report",
+    );
+    expect(await h.alerts()).toHaveLength(1);
+    expect(after.alertId).toBe(before!.alertId);
+    expect(after.body.evidence.length).toBeGreaterThan(before!.body.evidence.length);
   });
 });

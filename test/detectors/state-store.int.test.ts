@@ -8,6 +8,9 @@ import { createTestDatabase, type TestDatabase } from '../support/database';
 import { demoSite as site } from '../support/events';
 import { quietLog } from '../support/harness';
 
+const STREAM = '2026-11-29T21:00:00.123456789Z';
+const NEW_STREAM = '2026-11-29T22:00:00.5Z';
+
 describe('detector state store', () => {
   let db: TestDatabase;
   let pool: pg.Pool;
@@ -24,7 +27,7 @@ describe('detector state store', () => {
   });
 
   it('writes snapshots compressed and reads them back', async () => {
-    await saveSnapshot(pool, 'p1', { state: packState(state), seq: 42, clockNo: 7 });
+    await saveSnapshot(pool, 'p1', { state: packState(state), seq: 42, clockNo: 7, streamCreated: STREAM });
     const { rows } = await pool.query<{ state: unknown; packed: Buffer }>(
       'SELECT state, packed FROM detector_state WHERE partition = $1',
       ['p1'],
@@ -32,7 +35,7 @@ describe('detector state store', () => {
     expect(rows[0]!.state).toBeNull();
     expect(rows[0]!.packed.length).toBeLessThan(packState(state).length / 3);
     const restored = await loadSnapshot(pool, 'p1');
-    expect(restored).toMatchObject({ seq: 42, clockNo: 7, replay: [] });
+    expect(restored).toMatchObject({ seq: 42, clockNo: 7, replay: [], streamCreated: STREAM });
     expect(restored!.state).toEqual(JSON.parse(JSON.stringify(state)));
   });
 
@@ -42,11 +45,21 @@ describe('detector state store', () => {
       ['p2', JSON.stringify(state)],
     );
     expect((await loadSnapshot(pool, 'p2'))!.state).toEqual(JSON.parse(JSON.stringify(state)));
-    await saveSnapshot(pool, 'p2', { state: packState(state), seq: 6, clockNo: 0 });
+    await saveSnapshot(pool, 'p2', { state: packState(state), seq: 6, clockNo: 0, streamCreated: STREAM });
     const { rows } = await pool.query(
       'SELECT state IS NULL AS gone, packed IS NOT NULL AS packed FROM detector_state',
     );
     expect(rows.find((r) => r.gone && r.packed)).toBeDefined();
     expect(await loadSnapshot(pool, 'p2')).toMatchObject({ seq: 6 });
+  });
+
+  it('keeps a newer position against a late older write, but a new stream replaces it whatever its sequence', async () => {
+    const packed = packState(state);
+    await saveSnapshot(pool, 'p3', { state: packed, seq: 900, clockNo: 4, streamCreated: STREAM });
+    await saveSnapshot(pool, 'p3', { state: packed, seq: 800, clockNo: 4, streamCreated: STREAM });
+    expect(await loadSnapshot(pool, 'p3')).toMatchObject({ seq: 900, streamCreated: STREAM });
+    // The stream was created anew and counts from 1: its first snapshot must land.
+    await saveSnapshot(pool, 'p3', { state: packed, seq: 3, clockNo: 5, streamCreated: NEW_STREAM });
+    expect(await loadSnapshot(pool, 'p3')).toMatchObject({ seq: 3, clockNo: 5, streamCreated: NEW_STREAM });
   });
 });

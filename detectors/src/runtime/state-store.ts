@@ -7,13 +7,26 @@ import type { ClockInput, OperatorInput } from './clock-input';
 import type { Restored, Snapshot } from './correlator';
 
 // Only a newer position replaces the stored one: a slow write of an older snapshot must not win over a newer
-// one whose transaction already deleted the clock inputs the older one would need.
+// one whose transaction already deleted the clock inputs the older one would need. A snapshot of a stream
+// created anew replaces one of the old stream whatever its sequence (the new stream counts from 1 again).
 const SAVE_SNAPSHOT = `
-INSERT INTO detector_state (partition, stream_seq, clock_no, packed, updated_at) VALUES ($1, $2, $3, $4, now())
+INSERT INTO detector_state (partition, stream_seq, clock_no, packed, stream_created, updated_at)
+VALUES ($1, $2, $3, $4, $5, now())
 ON CONFLICT (partition) DO UPDATE SET
   stream_seq = EXCLUDED.stream_seq, clock_no = EXCLUDED.clock_no, state = NULL, packed = EXCLUDED.packed,
-  updated_at = now()
-WHERE (detector_state.stream_seq, detector_state.clock_no) <= (EXCLUDED.stream_seq, EXCLUDED.clock_no)`;
+  stream_created = EXCLUDED.stream_created, updated_at = now()
+WHERE detector_state.stream_created IS DISTINCT FROM EXCLUDED.stream_created
+   OR (detector_state.stream_seq, detector_state.clock_no) <= (EXCLUDED.stream_seq, EXCLUDED.clock_no)`;
+
+/** A snapshot as stored: with the creation time of the stream its sequence counts in. */
+export interface StoredSnapshot extends Snapshot {
+  streamCreated: string;
+}
+
+/** A stored snapshot as loaded; `streamCreated` is absent for one written before it was recorded. */
+export interface LoadedState extends Restored {
+  streamCreated?: string;
+}
 
 /**
  * Compressed off the event loop (zlib runs on libuv's threads), at the fastest level: about 40% of the bytes,
@@ -29,10 +42,10 @@ const inflate = promisify(zlib.inflate);
 export async function saveSnapshot(
   db: Pool | PoolClient,
   partition: string,
-  snapshot: Snapshot,
+  snapshot: StoredSnapshot,
 ): Promise<void> {
   const packed = await deflate(snapshot.state, { level: zlib.constants.Z_BEST_SPEED });
-  await db.query(SAVE_SNAPSHOT, [partition, snapshot.seq, snapshot.clockNo, packed]);
+  await db.query(SAVE_SNAPSHOT, [partition, snapshot.seq, snapshot.clockNo, packed, snapshot.streamCreated]);
   await db.query('DELETE FROM detector_clock WHERE partition = $1 AND no <= $2', [
     partition,
     snapshot.clockNo,
@@ -43,13 +56,16 @@ export async function saveSnapshot(
  * The last snapshot of a partition and the clock inputs logged after it, or undefined on a first start.
  * (The snapshot is written by commitUnit, inside a batch's transaction.)
  */
-export async function loadSnapshot(pool: Pool, partition: string): Promise<Restored | undefined> {
+export async function loadSnapshot(pool: Pool, partition: string): Promise<LoadedState | undefined> {
   const { rows } = await pool.query<{
     stream_seq: string;
     clock_no: string;
     state: EngineState | null;
     packed: Buffer | null;
-  }>('SELECT stream_seq, clock_no, state, packed FROM detector_state WHERE partition = $1', [partition]);
+    stream_created: string | null;
+  }>('SELECT stream_seq, clock_no, state, packed, stream_created FROM detector_state WHERE partition = $1', [
+    partition,
+  ]);
   const row = rows[0];
   const clockNo = row ? Number(row.clock_no) : 0;
   const logged = await pool.query<{
@@ -69,6 +85,7 @@ export async function loadSnapshot(pool: Pool, partition: string): Promise<Resto
     state: row ? unpackState(row.packed ? (await inflate(row.packed)).toString() : row.state!) : undefined,
     seq: row ? Number(row.stream_seq) : 0,
     clockNo,
+    ...(row?.stream_created && { streamCreated: row.stream_created }),
     replay: logged.rows.map((r) => ({
       no: Number(r.no),
       afterSeq: Number(r.after_seq),
@@ -78,10 +95,4 @@ export async function loadSnapshot(pool: Pool, partition: string): Promise<Resto
       ...(r.command && { command: r.command }),
     })),
   };
-}
-
-/** Forgets a partition's snapshot (its stream was recreated, so its sequence numbers mean nothing now). */
-export async function discardSnapshot(pool: Pool, partition: string): Promise<void> {
-  await pool.query('DELETE FROM detector_state WHERE partition = $1', [partition]);
-  await pool.query('DELETE FROM detector_clock WHERE partition = $1', [partition]);
 }

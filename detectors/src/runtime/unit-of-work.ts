@@ -1,6 +1,6 @@
 import type { AlertChange, ChangeKind } from '../engine/alert-book';
 import type { ClockInput } from './clock-input';
-import type { Snapshot } from './correlator';
+import type { StoredSnapshot } from './state-store';
 
 /**
  * What one batch (or one clock tick) produced and must commit in one transaction: alert changes, the clock
@@ -9,7 +9,7 @@ import type { Snapshot } from './correlator';
 export interface UnitOfWork {
   changes: AlertChange[];
   clockInputs: ClockInput[];
-  snapshot?: Snapshot;
+  snapshot?: StoredSnapshot;
 }
 
 /**
