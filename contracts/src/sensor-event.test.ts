@@ -10,7 +10,7 @@ import {
   referencedPlaces,
   type SensorEventKind,
 } from './sensor-event';
-import { NOW_ISO, sampleEvent, withField, type Body } from './test-support';
+import { NOW, NOW_ISO, sampleEvent, withField, type Body } from './test-support';
 
 type Path = readonly (string | number)[];
 
@@ -281,10 +281,57 @@ describe('search events', () => {
     // Compared as instants, not as text: 12:00+01:00 is 11:00Z.
     { startedAt: '2026-03-01T12:00:00+01:00', endedAt: '2026-03-01T11:30:00Z', ok: true },
     { startedAt: '2026-03-01T11:30:00Z', endedAt: '2026-03-01T12:00:00+01:00', ok: false },
+    // RFC 3339 allows any precision: instants less than a millisecond apart are still ordered.
+    { startedAt: '2026-03-01T11:00:00.0005Z', endedAt: '2026-03-01T11:00:00.0001Z', ok: false },
+    { startedAt: '2026-03-01T11:00:00.000001Z', endedAt: '2026-03-01T11:00:00Z', ok: false },
+    { startedAt: '2026-03-01T11:00:00.9999999Z', endedAt: '2026-03-01T11:00:00.999Z', ok: false },
+    { startedAt: '2026-03-01T12:00:00.123456+01:00', endedAt: '2026-03-01T11:00:00.123455Z', ok: false },
+    { startedAt: '2026-03-01T11:00:00.0001Z', endedAt: '2026-03-01T11:00:00.0005Z', ok: true },
+    { startedAt: '2026-03-01T11:00:00.1Z', endedAt: '2026-03-01T11:00:00.100000000Z', ok: true },
+    { startedAt: '2026-03-01T12:00:00.123455+01:00', endedAt: '2026-03-01T11:00:00.123456Z', ok: true },
   ])('startedAt $startedAt, endedAt $endedAt: accepted $ok', ({ startedAt, endedAt, ok }) => {
     const result = SensorEvent.safeParse({ ...base, startedAt, endedAt });
     expect(result.success).toBe(ok);
     if (!ok) expect(result.error!.issues.map((i) => i.path.join('.'))).toEqual(['endedAt']);
+  });
+});
+
+describe('search times compared as exact instants', () => {
+  const base = sampleEvent('search');
+  const baseSecond = Math.floor(NOW / 1000);
+  /**
+   * An instant `second` s after NOW's second, with up to nine fraction digits, written in an offset. Few
+   * seconds and a few millisecond prefixes, so that pairs often differ only below the millisecond.
+   */
+  const instantArb = fc.record({
+    second: fc.integer({ min: 0, max: 1 }),
+    fraction: fc.oneof(
+      fc.stringMatching(/^[0-9]{0,9}$/),
+      fc
+        .tuple(fc.constantFrom('000', '500', '999'), fc.stringMatching(/^[0-9]{0,6}$/))
+        .map(([ms, below]) => ms + below),
+      fc.constantFrom('', '0', '00', '000', '000000000'),
+    ),
+    offsetMin: fc.constantFrom(0, 60, -300, 330),
+  });
+  const text = ({ second, fraction, offsetMin }: { second: number; fraction: string; offsetMin: number }) => {
+    const local = new Date((baseSecond + second) * 1000 + offsetMin * 60_000).toISOString().slice(0, 19);
+    const sign = offsetMin < 0 ? '-' : '+';
+    const hh = String(Math.floor(Math.abs(offsetMin) / 60)).padStart(2, '0');
+    const mm = String(Math.abs(offsetMin) % 60).padStart(2, '0');
+    return `${local}${fraction && `.${fraction}`}${offsetMin === 0 ? 'Z' : `${sign}${hh}:${mm}`}`;
+  };
+  /** Nanoseconds after NOW's second: exact, whatever the digits. */
+  const nanos = ({ second, fraction }: { second: number; fraction: string }) =>
+    BigInt(second) * 1_000_000_000n + BigInt(fraction.padEnd(9, '0'));
+
+  it('accepts a search exactly when endedAt is not before startedAt, to the nanosecond', () => {
+    fc.assert(
+      fc.property(instantArb, instantArb, (start, end) => {
+        const result = SensorEvent.safeParse({ ...base, startedAt: text(start), endedAt: text(end) });
+        expect(result.success).toBe(nanos(end) >= nanos(start));
+      }),
+    );
   });
 });
 

@@ -18,6 +18,31 @@ export const ObservedAt = z.iso.datetime({ precision: 3, message: 'must be RFC 3
 /** Other instants (search times, roster effective times) may carry an offset and any precision. */
 export const Instant = z.iso.datetime({ offset: true, message: 'must be an RFC 3339 date-time' });
 
+/**
+ * Orders two RFC 3339 instants exactly (negative, zero or positive). Date.parse keeps milliseconds only, and
+ * these instants may carry up to nanoseconds: 11:00:00.0001Z is before 11:00:00.0005Z, not equal to it. The
+ * milliseconds go through Date.parse (which applies the offset), the digits beyond them are compared as text.
+ */
+function compareInstants(a: string, b: string): number {
+  const [msA, belowA] = instantParts(a);
+  const [msB, belowB] = instantParts(b);
+  if (msA !== msB) return msA < msB ? -1 : 1;
+  const digits = Math.max(belowA.length, belowB.length);
+  const x = belowA.padEnd(digits, '0');
+  const y = belowB.padEnd(digits, '0');
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/** Epoch milliseconds of an RFC 3339 instant and the fraction digits below the millisecond. */
+function instantParts(text: string): [number, string] {
+  let below = '';
+  const msText = text.replace(/\.(\d+)/, (_, fraction: string) => {
+    below = fraction.slice(3);
+    return `.${fraction.slice(0, 3).padEnd(3, '0')}`;
+  });
+  return [Date.parse(msText), below];
+}
+
 const RssiDbm = z.number().min(-150).max(0);
 const Angle = z.number().min(0).lt(360);
 /**
@@ -125,7 +150,7 @@ export const SearchEvent = z
     occupants: z.array(z.string().min(1).max(64)).optional(),
     findings: z.array(Finding),
   })
-  .refine((e) => Date.parse(e.endedAt) >= Date.parse(e.startedAt), {
+  .refine((e) => compareInstants(e.endedAt, e.startedAt) >= 0, {
     message: 'endedAt must not be before startedAt',
     path: ['endedAt'],
   });

@@ -128,6 +128,11 @@ describe('reject reasons', () => {
         message('rssiDbm 0.1', { ...gsm, rssiDbm: 0.1 }),
         message('a missing zoneId', withField(gsm, ['zoneId'], undefined)),
         message('observedAt without milliseconds', { ...gsm, observedAt: '2026-03-01T12:00:00Z' }),
+        message('a search that ends a microsecond before it starts', {
+          ...search,
+          startedAt: '2026-03-01T11:00:00.000001Z',
+          endedAt: '2026-03-01T11:00:00Z',
+        }),
         // Field checks run before the subject is compared, so a malformed site id is a schema problem.
         message('a malformed siteId in the body', { ...gsm, siteId: 'Demo' }, subject),
       ],
