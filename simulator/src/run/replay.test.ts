@@ -77,6 +77,35 @@ describe('runReplay', () => {
     expect(lines.slice(5)).toEqual(['and 4 more', `${file} has 9 bad lines: nothing was sent`]);
   });
 
+  it('restamps each message to its own send time, so a fast replay stays within the clock', async () => {
+    const at = (iso: string) => ({
+      subject: 'sensors.v1.demo.heartbeat.rf-1',
+      receivedAt: Date.parse(iso) + 200,
+      msgId: iso,
+      data: encode({ eventId: `E${iso.slice(11, 13)}`, observedAt: iso }),
+    });
+    // Two messages an hour apart in the recording: ten hours old and nine hours old.
+    const file = write('hour.ndjson', [
+      encodeRecordLine(at('2026-03-01T00:00:00.000Z')),
+      encodeRecordLine(at('2026-03-01T01:00:00.000Z')),
+    ]);
+    let now = Date.parse('2026-03-01T10:00:00.000Z');
+    const clock = { now: () => now, sleep: async (ms: number) => void (now += ms) };
+    const sent: { observedAt: string; sentAt: number }[] = [];
+    const nc = {
+      publish: (_: string, data: Uint8Array) =>
+        void sent.push({
+          ...(JSON.parse(new TextDecoder().decode(data)) as { observedAt: string }),
+          sentAt: now,
+        }),
+      flush: async () => undefined,
+    } as unknown as NatsConnection;
+    await runReplay({ nc, file, core: true, clock, speed: 60, restamp: true });
+    // At 60x the second goes out a minute after the first, observed 200 ms before it is sent, like the first.
+    expect(sent.map((m) => m.sentAt - Date.parse(m.observedAt))).toEqual([200, 200]);
+    expect(sent[1]!.sentAt - sent[0]!.sentAt).toBe(60_000);
+  });
+
   it('reads a good file whole, skipping blank lines', async () => {
     const file = write('good.ndjson', [good(1), '', good(2)]);
     expect((await loadRecording(file)).map((m) => m.msgId)).toEqual(['m1', 'm2']);

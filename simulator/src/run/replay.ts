@@ -119,7 +119,10 @@ export async function runReplay(options: ReplayOptions): Promise<ReplaySummary> 
     await pacer.until(message.receivedAt, options.signal);
     let { data, msgId } = message;
     if (options.restamp) {
-      const restamped = restampBody(data, realStart - first, tag);
+      // Each message as if observed when it is sent: shifted by its own send time, which --speed compresses.
+      // One shift for the whole file would stamp a fast replay's later messages ahead of the clock (rejected).
+      const sendAt = realStart + (message.receivedAt - first) / (options.speed ?? 1);
+      const restamped = restampBody(data, Math.round(sendAt - message.receivedAt), tag);
       data = restamped.data;
       msgId = restamped.eventId ?? (msgId === undefined ? undefined : `${tag}-${msgId}`.slice(0, 64));
     }
