@@ -195,7 +195,11 @@ program
   .description('send a recording again with its recorded relative timing')
   .argument('<file>', 'NDJSON recording made by `record`')
   .option('--speed <x>', 'how many times faster than recorded', positiveNumber, 1)
-  .option('--restamp', 'stamp each message as observed when it is sent, with fresh eventIds, so the system takes them as new', false)
+  .option(
+    '--restamp',
+    'stamp each message as observed when it is sent, with fresh eventIds, so the system takes them as new',
+    false,
+  )
   .action(async (file: string, opts: { speed: number; restamp: boolean }, cmd: Command) => {
     const g = cmd.optsWithGlobals<GlobalOptions>();
     const summary = await withNats(g.nats, 'wachtpost-sim-replay', (nc) =>
