@@ -1,6 +1,7 @@
+import fc from 'fast-check';
 import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { REGIMES, SiteModelError, parseSiteModel, type SiteModel } from './site-model';
+import { REGIMES, SiteModelError, ZONE_TYPES, parseSiteModel, type SiteModel } from './site-model';
 import { demoSiteText, loadDemoSite, withField, type Body } from './test-support';
 
 /** The example of CONTRACT.md section 2, as a plain document. */
@@ -329,6 +330,87 @@ describe('site model rules', () => {
           `allowlist: { deviceKeys: [] }\n`,
         'a.yaml',
       ),
+    );
+  });
+});
+
+describe('site model properties', () => {
+  /**
+   * A valid site: up to four wings of unique cells, zones of the other types over those wings, sensors over
+   * cells and zones, and some cells also listed as cell zones, with cellId its id and wingIds its wing.
+   */
+  const siteArb = fc
+    .record({
+      wingCount: fc.integer({ min: 1, max: 4 }),
+      cells: fc.uniqueArray(fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9._-]{0,11}$/), {
+        minLength: 1,
+        maxLength: 24,
+      }),
+      zoneTypes: fc.array(fc.constantFrom(...ZONE_TYPES.filter((t) => t !== 'cell')), { maxLength: 5 }),
+      listCell: fc.array(fc.boolean(), { minLength: 24, maxLength: 24 }),
+      sensorPicks: fc.array(fc.array(fc.nat(), { maxLength: 4 }), { maxLength: 4 }),
+    })
+    .map(({ wingCount, cells, zoneTypes, listCell, sensorPicks }) => {
+      const wingIds = Array.from({ length: wingCount }, (_, i) => `w${i}`);
+      const wingOf = (i: number) => wingIds[i % wingCount]!;
+      // Cell ids start with c and zone ids with z, so the two never meet.
+      const cellIds = cells.map((c) => `c${c}`);
+      const zones: Body[] = zoneTypes.map((type, i) => ({ id: `z${i}`, type, wingIds: [wingOf(i)] }));
+      cellIds.forEach((id, i) => {
+        if (listCell[i]) zones.push({ id, type: 'cell', wingIds: [wingOf(i)], cellId: id });
+      });
+      const places = [...cellIds, ...zoneTypes.map((_, i) => `z${i}`)];
+      return {
+        ...example(),
+        wings: wingIds.map((id, w) => ({
+          id,
+          name: `Wing ${id}`,
+          regime: REGIMES[w % REGIMES.length],
+          cells: cellIds.filter((_, i) => i % wingCount === w),
+        })),
+        zones,
+        sensors: sensorPicks.map((picks, s) => ({
+          id: `s-${s}`,
+          kind: 'gsm',
+          zoneIds: [...new Set(picks.map((p) => places[p % places.length]!))],
+          heartbeatIntervalS: 30,
+        })),
+      } as Body;
+    });
+
+  it('accepts every generated valid site, whichever cells it also lists as zones', () => {
+    fc.assert(
+      fc.property(siteArb, (doc) => {
+        expect(problemsOf(doc)).toEqual([]);
+      }),
+    );
+  });
+
+  it('reports a cell placed in a second wing at exactly that path', () => {
+    fc.assert(
+      fc.property(siteArb, fc.nat(), (doc, pick) => {
+        const wings = doc.wings as { cells: string[] }[];
+        const all = wings.flatMap((w) => w.cells);
+        const cell = all[pick % all.length]!;
+        const into = wings.length - 1;
+        const bad = withField(doc, ['wings', into, 'cells', wings[into]!.cells.length], cell);
+        expect(problemsOf(bad)).toContain(
+          `wings[${into}].cells[${wings[into]!.cells.length}]: duplicate cell id "${cell}"`,
+        );
+      }),
+    );
+  });
+
+  it('reports a sensor zone that is neither a zone nor a cell at exactly that path', () => {
+    fc.assert(
+      fc.property(siteArb, (doc) => {
+        const bad = withField(
+          doc,
+          ['sensors'],
+          [{ id: 'x', kind: 'drone', zoneIds: ['no-such-place'], heartbeatIntervalS: 10 }],
+        );
+        expect(problemsOf(bad)).toEqual(['sensors[0].zoneIds[0]: unknown zone or cell "no-such-place"']);
+      }),
     );
   });
 });
