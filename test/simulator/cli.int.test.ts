@@ -96,8 +96,8 @@ describe('pnpm sim', () => {
     }
     const recordedSpan = span(recorded);
     // Ideally 79/40 s; a loaded machine makes the pacer catch up in bursts (a CI run saw 0.71 s after a
-    // stall at start-up). Unpaced would be a few ms.
-    expect(recordedSpan).toBeGreaterThan(0.25);
+    // stall at start-up, a busy one 0.225 s). Unpaced would be a few ms.
+    expect(recordedSpan).toBeGreaterThan(0.1);
     expect(recordedSpan).toBeLessThan(2.6);
 
     const before = await streamMessages();
@@ -141,6 +141,7 @@ describe('pnpm sim', () => {
   });
 
   it('faults: sends one of each and says what should happen to it', async () => {
+    const before = await streamMessages();
     const summary = await simSummary(['faults']);
     const messages = summary.messages as { fault: string; bytes: number; expect: unknown }[];
     expect(summary).toMatchObject({
@@ -149,6 +150,9 @@ describe('pnpm sim', () => {
       errors: 0,
       duplicates: 1,
     });
+    // JetStream drops the repeat with the same Nats-Msg-Id; the one without reaches the stream, for ingest.
+    expect(messages.filter((m) => m.fault === 'duplicate')).toHaveLength(3);
+    expect((await streamMessages()) - before).toBe(messages.length - 1);
     expect(messages.find((m) => m.fault === 'oversize')!.bytes).toBeGreaterThan(64 * 1024);
     expect(messages.find((m) => m.fault === 'json')!.expect).toEqual({ accepted: false, reason: 'json' });
   });

@@ -64,7 +64,10 @@ export function faultCatalogue(
       if (isMessageFault(fault)) {
         entries.push(entry(applyFault(fault, event, rng)));
       } else if (fault === 'duplicate') {
-        entries.push(entry(toMessage(event)), entry(toMessage(event)));
+        // A repeat with the same Nats-Msg-Id, which JetStream drops inside its duplicate window, and one
+        // without (a gateway that does not set it, or retries past the window), which ingest must recognise.
+        const { msgId: _sameId, ...withoutId } = toMessage(event);
+        entries.push(entry(toMessage(event)), entry(toMessage(event)), entry(withoutId));
       } else if (fault === 'late') {
         const late = recent(event, rng.uniform(2, 10) * 60_000);
         entries.push(entry(toMessage(late), late));

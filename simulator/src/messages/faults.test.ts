@@ -169,6 +169,10 @@ describe('faultCatalogue', () => {
     );
     expect(first!.observedAt > second!.observedAt).toBe(true);
     const duplicates = entries.filter((e) => e.fault === 'duplicate');
+    expect(duplicates).toHaveLength(3 * 2);
     expect(duplicates[0]!.message).toEqual(duplicates[1]!.message);
+    const { msgId, ...withoutId } = duplicates[0]!.message;
+    expect(msgId).toBe(duplicates[0]!.eventId);
+    expect(duplicates[2]!.message).toEqual(withoutId);
   });
 });
