@@ -60,8 +60,11 @@ export function silence(value: string, previous: SilenceSpec[] = []): SilenceSpe
 const RELATIVE = /^-(\d+(?:\.\d+)?)(s|m|h|d)$/;
 const UNIT_MS = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 
-/** An RFC 3339 instant, or a time before now such as `-6h` or `-2d`; returns a function of now. */
-export function startTime(value: string): (now: number) => number {
+/** A start time given on the command line, as a function of now. */
+export type StartTime = (now: number) => number;
+
+/** An RFC 3339 instant, or a time before now such as `-6h` or `-2d`; a commander option parser. */
+export function startTime(value: string): StartTime {
   const relative = RELATIVE.exec(value);
   if (relative) {
     const ms = Number(relative[1]) * UNIT_MS[relative[2] as keyof typeof UNIT_MS];

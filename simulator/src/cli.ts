@@ -15,6 +15,7 @@ import {
   probability,
   silence,
   startTime,
+  type StartTime,
   type SilenceSpec,
 } from './cli-options';
 import { FAULT_KINDS, type FaultKind } from './messages/faults';
@@ -125,18 +126,18 @@ withFaultFlags(
     .command('feed')
     .description('continuous realistic traffic; simulated time runs --speed times real time from --start')
     .option('--speed <x>', 'simulated seconds per real second', positiveNumber, 1)
-    .option('--start <time>', 'simulated start: RFC 3339 or an offset like -6h (default now)')
+    .option('--start <time>', 'simulated start: RFC 3339 or an offset like -6h (default now)', startTime)
     .option('--duration <s>', 'stop after this many real seconds (default: run until Ctrl-C)', positiveNumber)
     .option('--intensity <x>', 'drone flight multiplier (1 = ~10 flights a year)', positiveNumber, 1),
 ).action(
   async (
-    opts: FaultFlags & { speed: number; start?: string; duration?: number; intensity: number },
+    opts: FaultFlags & { speed: number; start?: StartTime; duration?: number; intensity: number },
     cmd: Command,
   ) => {
     const g = cmd.optsWithGlobals<GlobalOptions>();
     const site = loadSiteFile(g.site);
     const now = Date.now();
-    const start = opts.start === undefined ? undefined : startTime(opts.start)(now);
+    const start = opts.start?.(now);
     const faults = faultOptions(opts, site);
     const warning = feedClockWarning({ speed: opts.speed, now, ...(start !== undefined && { start }) });
     if (warning) note(warning);
@@ -273,21 +274,19 @@ program
   .option(
     '--origin <time>',
     'day 0 00:00 of the scenario: RFC 3339 or an offset like -5d (default: the local midnight that puts the scenario just behind the clock)',
+    startTime,
   )
   .option('--json', 'print the report as one JSON line instead of a table', false)
   .action(
     async (
       file: string,
-      opts: { speed: number; wait: number; origin?: string; json: boolean },
+      opts: { speed: number; wait: number; origin?: StartTime; json: boolean },
       cmd: Command,
     ) => {
       const g = cmd.optsWithGlobals<GlobalOptions>();
       const scenario = loadScenarioFile(file);
       const site = loadSiteFile(g.site);
-      const origin =
-        opts.origin === undefined
-          ? defaultOrigin(scenario, site, Date.now())
-          : startTime(opts.origin)(Date.now());
+      const origin = opts.origin?.(Date.now()) ?? defaultOrigin(scenario, site, Date.now());
       const compiled = compileScenario(scenario, site, {
         origin,
         seed: program.getOptionValueSource('seed') === 'default' ? scenario.seed : g.seed,

@@ -105,6 +105,17 @@ describe('pnpm sim: bad input fails before anything is sent', () => {
     expect(run.stdout).toBe('');
   });
 
+  it('feed --start and scenario --origin name themselves when their time does not parse', async () => {
+    const feed = sim(['feed', '--duration', '1', '--start', 'yesterday']);
+    const scenario = sim(['scenario', 'simulator/scenarios/drone-drop.yaml', '--origin', 'last week']);
+    expect(await feed.exited).toBe(1);
+    expect(feed.stderr).toMatch(
+      /option '--start <time>' argument 'yesterday' is invalid\. expected an RFC 3339/,
+    );
+    expect(await scenario.exited).toBe(1);
+    expect(scenario.stderr).toMatch(/option '--origin <time>' argument 'last week' is invalid/);
+  });
+
   it('feed --start in the future warns that ingest will reject the events as clock', async () => {
     const start = new Date(Date.now() + 3_600_000).toISOString();
     const run = sim(['feed', '--duration', '0.5', '--start', start]);
