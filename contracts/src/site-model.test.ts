@@ -131,6 +131,23 @@ describe('site model rules', () => {
     expect(problemsOf(withField(example(), ['wings', 0, 'regime'], regime))).toEqual([]);
   });
 
+  it.each(ZONE_TYPES.filter((t) => t !== 'cell'))('accepts a zone of type %s', (type) => {
+    expect(problemsOf(withZone(example(), { id: 'z-1', type, wingIds: ['a'] }))).toEqual([]);
+  });
+
+  it.each(['drone', 'gsm', 'search', 'roster'])('accepts a sensor of kind %s', (kind) => {
+    expect(problemsOf(withField(example(), ['sensors', 1, 'kind'], kind))).toEqual([]);
+  });
+
+  it('accepts a zone with no polygon and a wing with no footprint', () => {
+    const doc = withField(
+      withField(example(), ['zones', 1, 'polygon'], undefined),
+      ['wings', 0, 'footprint'],
+      undefined,
+    );
+    expect(problemsOf(doc)).toEqual([]);
+  });
+
   it.each([['Europe/Amsterdam'], ['UTC'], ['America/Argentina/Buenos_Aires']])(
     'accepts the time zone %s',
     (timezone) => {
@@ -281,6 +298,33 @@ describe('site model rules', () => {
     { label: 'no wings', doc: { ...example(), wings: [] }, path: 'wings' },
     { label: 'a missing name', doc: withField(example(), ['name'], undefined), path: 'name' },
     { label: 'a missing timezone', doc: withField(example(), ['timezone'], undefined), path: 'timezone' },
+    { label: 'a missing id', doc: withField(example(), ['id'], undefined), path: 'id' },
+    { label: 'a missing airspace', doc: withField(example(), ['airspace'], undefined), path: 'airspace' },
+    {
+      label: 'a wing without cells',
+      doc: withField(example(), ['wings', 0, 'cells'], undefined),
+      path: 'wings[0].cells',
+    },
+    {
+      label: 'a zone without wingIds',
+      doc: withField(example(), ['zones', 0, 'wingIds'], undefined),
+      path: 'zones[0].wingIds',
+    },
+    {
+      label: 'a sensor without zoneIds',
+      doc: withField(example(), ['sensors', 0, 'zoneIds'], undefined),
+      path: 'sensors[0].zoneIds',
+    },
+    {
+      label: 'a sensor without heartbeatIntervalS',
+      doc: withField(example(), ['sensors', 0, 'heartbeatIntervalS'], undefined),
+      path: 'sensors[0].heartbeatIntervalS',
+    },
+    {
+      label: 'a polygon point that is not [lat, lon]',
+      doc: withField(example(), ['zones', 1, 'polygon', 0], [51.66, 5.29, 10]),
+      path: 'zones[1].polygon[0]',
+    },
     {
       label: 'an empty allowlist key',
       doc: { ...example(), allowlist: { deviceKeys: [''] } },
