@@ -411,6 +411,41 @@ describe('lists', () => {
     } while (cursor);
     expect(seen).toEqual(['ev-11', 'ev-9', 'ev-7', 'ev-5', 'ev-3', 'ev-1']);
   });
+
+  it("filters sensor events by a heartbeat's status, the contract's status for events", async () => {
+    const base = Date.parse('2026-02-02T00:00:00.000Z');
+    const statuses = ['ok', 'degraded', 'fault', 'ok', 'fault'];
+    for (const [i, status] of statuses.entries()) {
+      const observedAt = new Date(base + i * 1000).toISOString();
+      const body = {
+        v: 1,
+        eventId: `hb-${i}`,
+        kind: 'heartbeat',
+        siteId: 'hbs',
+        sensorId: 'rf-1',
+        observedAt,
+        status,
+      };
+      await h.pool.query(
+        `INSERT INTO sensor_events (event_id, site_id, kind, sensor_id, observed_at, exercise, stream_seq, body)
+         VALUES ($1, 'hbs', 'heartbeat', 'rf-1', $2, false, $3, $4)`,
+        [body.eventId, observedAt, 100 + i, JSON.stringify(body)],
+      );
+    }
+    const list = async (query: string) => {
+      const res = await h.api<{ events: { eventId: string }[] }>(
+        server.base,
+        cookies.anna,
+        'GET',
+        `/api/events?siteId=hbs&${query}`,
+      );
+      return res.status === 200 ? res.body.events.map((e) => e.eventId) : res.status;
+    };
+    expect(await list('status=fault')).toEqual(['hb-4', 'hb-2']);
+    expect(await list('status=degraded,fault&limit=2')).toEqual(['hb-4', 'hb-2']);
+    expect(await list('status=ok&kind=gsm')).toEqual([]);
+    expect(await list('status=broken')).toBe(400);
+  });
 });
 
 describe('alert detail', () => {

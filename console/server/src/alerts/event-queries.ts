@@ -12,6 +12,7 @@ WHERE ($1::text IS NULL OR site_id = $1)
   AND ($5::timestamptz IS NULL OR observed_at < $5)
   AND ($6::text IS NULL OR sensor_id = $6)
   AND ($7::timestamptz IS NULL OR (observed_at, event_id) < ($7, $8))
+  AND ($10::text[] IS NULL OR (kind = 'heartbeat' AND body->>'status' = ANY($10)))
 ORDER BY observed_at DESC, event_id DESC
 LIMIT $9`;
 
@@ -31,6 +32,7 @@ export async function listEvents(
     after?.time ?? null,
     after?.id ?? null,
     q.limit + 1,
+    q.status ?? null,
   ]);
   const { page, nextCursor } = keysetPage(rows, q.limit, (r) => ({ time: r.sort_time, id: r.event_id }));
   return {

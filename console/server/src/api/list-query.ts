@@ -39,6 +39,8 @@ export type AlertListQuery = z.infer<typeof AlertListQuery>;
 
 export const EventListQuery = z.strictObject({
   ...common,
+  // For events, the status is a heartbeat's (CONTRACT.md section 1): only heartbeats carry one.
+  status: csv(z.enum(['ok', 'degraded', 'fault'])).optional(),
   kind: csv(z.enum(['drone', 'gsm', 'search', 'roster', 'heartbeat'])).optional(),
   sensorId: Token.optional(),
 });
