@@ -189,7 +189,10 @@ export class IngestWorker {
     if (outcome.stored.length) events.inc({ result: 'accepted' }, outcome.stored.length);
     if (outcome.duplicates) events.inc({ result: 'duplicate' }, outcome.duplicates);
     for (const [reason, n] of outcome.rejectedByReason) events.inc({ result: 'rejected', reason }, n);
-    for (const row of outcome.stored) lag.observe((committedAt - Date.parse(row.event.observedAt)) / 1000);
+    // A sensor clock running ahead (up to the 5 minutes the contract allows) is no lag, not negative lag.
+    for (const row of outcome.stored) {
+      lag.observe(Math.max(0, committedAt - Date.parse(row.event.observedAt)) / 1000);
+    }
     this.options.onCommitted?.(outcome.stored, committedAt);
   }
 }

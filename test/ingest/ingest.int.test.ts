@@ -104,6 +104,27 @@ describe('ingest: exact counts in tables and metrics', () => {
   });
 });
 
+describe('ingest: lag of events stamped ahead of the clock', () => {
+  let h: IngestHarness;
+  beforeAll(async () => {
+    h = await startIngestHarness();
+  });
+  afterAll(() => h.close());
+
+  it('counts as no lag, not negative lag, an event from a sensor clock running ahead', async () => {
+    // Two minutes ahead: inside the contract's five, so accepted.
+    const ahead = Date.now() + 120_000;
+    const { registry } = await h.startWorker();
+    await h.publish(Array.from({ length: 3 }, (_, i) => messageOf(validEvent(i, ahead, 'ahead'))));
+    await waitFor(async () => (await h.counts()).events === 3, 30_000, 'the events stored');
+    const metrics = await registry.metrics();
+    expect(metrics).toContain('wachtpost_ingest_lag_seconds_count 3');
+    const sum = Number(/^wachtpost_ingest_lag_seconds_sum (\S+)$/m.exec(metrics)?.[1]);
+    expect(sum).toBeGreaterThanOrEqual(0);
+    expect(sum).toBeLessThan(30);
+  });
+});
+
 describe('ingest: workers sharing the consumer', () => {
   let h: IngestHarness;
   beforeAll(async () => {
