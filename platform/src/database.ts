@@ -29,12 +29,44 @@ const MIGRATION_LOCK = 0x77616368_7470;
 
 export type StoragePath = 'timescaledb' | 'postgresql';
 
-/** Applies the SQL migrations in order, once, under an advisory lock. Returns which storage path is live. */
-export async function migrate(databaseUrl: string, log: Logger): Promise<StoragePath> {
-  const client = new pg.Client({ connectionString: databaseUrl });
+/** A connection URL (or a comma-separated list of them) fit for a log line: passwords replaced by ***. */
+export function redactUrl(url: string): string {
+  return url.replace(/:[^:@/,]+@/g, ':***@');
+}
+
+/** The message and the underlying cause's, if it says more ("connection refused: connect ECONNREFUSED ..."). */
+function reason(err: unknown): string {
+  const message = (err as Error).message ?? String(err);
+  const cause = (err as { cause?: unknown }).cause;
+  const more = cause instanceof Error && cause.message && !message.includes(cause.message);
+  return more ? `${message}: ${cause.message}` : message;
+}
+
+/** Names the dependency and the variable that points at it: "connect ECONNREFUSED" alone does not say which. */
+export function dependencyError(what: string, url: string, variable: string, err: unknown): Error {
+  return new Error(`cannot connect to ${what} at ${redactUrl(url)} (${variable}): ${reason(err)}`, {
+    cause: err,
+  });
+}
+
+/**
+ * Applies the SQL migrations in order, once, under an advisory lock. Returns which storage path is live.
+ * A server that takes the connection but never answers (hung, or a firewall that drops the rest) fails start-up
+ * after `connectTimeoutMs` rather than hanging it without a word.
+ */
+export async function migrate(
+  databaseUrl: string,
+  log: Logger,
+  { connectTimeoutMs = 10_000 }: { connectTimeoutMs?: number } = {},
+): Promise<StoragePath> {
+  const client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: connectTimeoutMs });
   // A lost connection fails the statement in flight; without a listener it would also be an uncaught 'error'.
   client.on('error', (err) => log.warn({ err }, 'migration connection failed'));
-  await client.connect();
+  try {
+    await client.connect();
+  } catch (err) {
+    throw dependencyError('the database', databaseUrl, 'DATABASE_URL', err);
+  }
   try {
     await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
     const postgrator = new Postgrator({

@@ -1,5 +1,6 @@
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import type { Config } from './config';
+import { dependencyError } from './database';
 import type { Logger } from './logger';
 
 export type { NatsConnection };
@@ -19,6 +20,8 @@ export async function connectNats(
     maxReconnectAttempts: -1,
     reconnectTimeWait: 500,
     waitOnFirstConnect: false,
+  }).catch((err: unknown) => {
+    throw dependencyError('NATS', url, 'NATS_URL', err);
   });
   log.info({ server: nc.getServer() }, 'connected to NATS');
   void (async () => {

@@ -16,7 +16,7 @@ export async function runStandalone(service: Service): Promise<void> {
   try {
     await runServices([service], { config, log });
   } catch (err) {
-    log.fatal({ err }, `${service.name} failed to start`);
+    log.fatal({ err }, `${service.name} failed to start: ${(err as Error).message}`);
     process.exit(1);
   }
 }

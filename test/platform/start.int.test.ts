@@ -102,6 +102,35 @@ describe('pnpm start', () => {
     }
   });
 
+  it('a database or NATS that does not answer: exits 1 at once with a line naming it and its variable', async () => {
+    const closed = String(await freePort());
+    const noDb = start({
+      DATABASE_URL: `postgres://wachtpost:secret@127.0.0.1:${closed}/wachtpost`,
+      NATS_URL: 'nats://127.0.0.1:1',
+      PORT: String(await freePort()),
+    });
+    expect(await new Promise((resolve) => noDb.child.once('exit', resolve))).toBe(1);
+    expect(noDb.output()).toContain(
+      `"msg":"start-up failed: cannot connect to the database at postgres://wachtpost:***@127.0.0.1:${closed}/wachtpost (DATABASE_URL): connect ECONNREFUSED`,
+    );
+    expect(noDb.output()).not.toContain('secret');
+
+    const database = await createTestDatabase();
+    try {
+      const noNats = start({
+        DATABASE_URL: database.url,
+        NATS_URL: `nats://127.0.0.1:${closed}`,
+        PORT: String(await freePort()),
+      });
+      expect(await new Promise((resolve) => noNats.child.once('exit', resolve))).toBe(1);
+      expect(noNats.output()).toContain(
+        `"msg":"start-up failed: cannot connect to NATS at nats://127.0.0.1:${closed} (NATS_URL): connection refused`,
+      );
+    } finally {
+      await database.drop();
+    }
+  });
+
   it('--demo also runs the simulator feed: exercise traffic is stored', async () => {
     nats ??= await startNatsServer();
     const demoDb = await createTestDatabase();

@@ -6,6 +6,7 @@
 import { parseArgs } from 'node:util';
 import type { SiteModel } from '@wachtpost/contracts';
 import { ConfigError, loadConfig, REPO_ROOT } from '../config';
+import { redactUrl } from '../database';
 import { discoverDemoFeed, discoverServices } from '../launcher/discover';
 import { findOrStartNats, NatsUnavailableError } from '../launcher/embedded-nats';
 import { startEmbeddedPostgres } from '../launcher/embedded-postgres';
@@ -80,7 +81,7 @@ try {
           : []),
         `  health:    ${base}/healthz   readiness: ${base}/readyz   metrics: ${base}/metrics`,
         `  NATS:      ${config.nats.url} (publish sensor events on sensors.v1.<siteId>.<kind>.<sensorId>)`,
-        `  database:  ${config.databaseUrl!.replace(/:[^:@/]+@/, ':***@')}`,
+        `  database:  ${redactUrl(config.databaseUrl!)}`,
         `  data:      ${config.dataDir}`,
         'Stop with Ctrl-C.',
       ];
@@ -89,7 +90,8 @@ try {
   });
 } catch (err) {
   if (err instanceof NatsUnavailableError || err instanceof WebBuildError) console.error(err.message);
-  else log.fatal({ err }, 'start-up failed');
+  // The reason in the line itself: an operator reading `msg` alone must see what to fix.
+  else log.fatal({ err }, `start-up failed: ${(err as Error).message}`);
   for (const close of onShutdown) await close().catch(() => undefined);
   process.exit(1);
 }
