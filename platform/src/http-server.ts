@@ -49,7 +49,17 @@ export async function startHttpServer(options: {
     });
   });
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (err: NodeJS.ErrnoException) =>
+      reject(
+        new Error(
+          err.code === 'EADDRINUSE'
+            ? `port ${options.port} (PORT) is already in use: another Wachtpost, or another program, listens ` +
+                `there; stop it or set PORT to a free port`
+            : `cannot listen on port ${options.port} (PORT): ${err.message}`,
+          { cause: err },
+        ),
+      ),
+    );
     server.listen(options.port, options.host ?? '0.0.0.0', () => resolve());
   });
   return {

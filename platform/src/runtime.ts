@@ -1,11 +1,11 @@
 import closeWithGrace from 'close-with-grace';
 import type { Config } from './config';
-import { createPool, migrate } from './database';
+import { createPool, migrate, type Pool } from './database';
 import { startHttpServer, type ReadinessReport } from './http-server';
 import { keepJetStreamProvisioned, provisionJetStream } from './jetstream-setup';
 import type { Logger } from './logger';
 import { createRegistry } from './metrics';
-import { connectNats } from './nats';
+import { connectNats, type NatsConnection } from './nats';
 import type { RunningService, RuntimeContext, Service } from './service';
 import { loadSites } from './sites';
 
@@ -46,20 +46,11 @@ export async function runServices(services: Service[], options: RunOptions): Pro
   const sites = loadSites(config.sitesPath);
   log.info({ sites: [...sites.keys()], from: config.sitesPath }, 'site models loaded');
 
-  if (options.setup) await migrate(config.databaseUrl, log);
-  const nc = await connectNats(
-    config,
-    log,
-    `wachtpost-${services.map((s) => s.name).join('+') || 'runtime'}`,
-  );
-  if (options.setup) await provisionJetStream(nc, config, log);
-  const keeper = options.setup ? keepJetStreamProvisioned(nc, config, log) : undefined;
-  const pool = createPool(config, config.databaseUrl, log);
-  const registry = createRegistry();
-
   let stopping = false;
   // Not ready until every service has started and the start-up hook ran: a service mounts its routes in start().
   let started = false;
+  let nc: NatsConnection | undefined;
+  let pool: Pool | undefined;
   const running: { name: string; service: RunningService }[] = [];
   const readiness = async (): Promise<ReadinessReport> => {
     const checks: Record<string, string> = {};
@@ -74,13 +65,36 @@ export async function runServices(services: Service[], options: RunOptions): Pro
     if (stopping) checks.shutdown = 'shutting down';
     if (!started) checks.startup = 'starting services';
     await Promise.all([
-      probe('nats', () => (nc.isClosed() ? Promise.reject(new Error('connection closed')) : nc.rtt())),
-      probe('database', () => pool.query('SELECT 1')),
+      probe('nats', () =>
+        !nc
+          ? Promise.reject(new Error('not connected yet'))
+          : nc.isClosed()
+            ? Promise.reject(new Error('connection closed'))
+            : nc.rtt(),
+      ),
+      probe('database', () =>
+        pool ? pool.query('SELECT 1') : Promise.reject(new Error('not connected yet')),
+      ),
       ...running.map(({ name, service }) => probe(name, () => service.ready?.() ?? Promise.resolve())),
     ]);
     return { ready: Object.values(checks).every((c) => c === 'ok'), checks };
   };
+  const registry = createRegistry();
+  // The port first: a second start on a port in use must stop before it migrates or provisions anything of the
+  // system already running there (with other settings it would reconfigure that system's streams, then exit).
   const http = await startHttpServer({ port: config.port, registry, readiness, log });
+  let keeper: ReturnType<typeof keepJetStreamProvisioned> | undefined;
+  try {
+    if (options.setup) await migrate(config.databaseUrl, log);
+    nc = await connectNats(config, log, `wachtpost-${services.map((s) => s.name).join('+') || 'runtime'}`);
+    if (options.setup) await provisionJetStream(nc, config, log);
+    keeper = options.setup ? keepJetStreamProvisioned(nc, config, log) : undefined;
+    pool = createPool(config, config.databaseUrl, log);
+  } catch (err) {
+    await nc?.close().catch(() => undefined);
+    await http.close();
+    throw err;
+  }
   const ctx: RuntimeContext = { config, log, nc, pool, sites, registry, http };
 
   const shutdown = async () => {
@@ -91,8 +105,8 @@ export async function runServices(services: Service[], options: RunOptions): Pro
     for (const { name, service } of running.reverse()) {
       await service.stop().catch((err: unknown) => log.error({ err, service: name }, 'service stop failed'));
     }
-    await nc.drain().catch((err: unknown) => log.warn({ err }, 'NATS drain failed'));
-    await pool.end().catch((err: unknown) => log.warn({ err }, 'pool end failed'));
+    await ctx.nc.drain().catch((err: unknown) => log.warn({ err }, 'NATS drain failed'));
+    await ctx.pool.end().catch((err: unknown) => log.warn({ err }, 'pool end failed'));
     await http.close();
     for (const close of options.onShutdown ?? [])
       await close().catch((err: unknown) => log.warn({ err }, 'close failed'));

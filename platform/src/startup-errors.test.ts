@@ -1,9 +1,11 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { loadConfig } from './config';
 import { migrate } from './database';
 import { createLogger } from './logger';
 import { connectNats } from './nats';
+import { runServices } from './runtime';
 
 const log = createLogger({ log: { level: 'silent', pretty: false } });
 
@@ -66,5 +68,43 @@ describe('start-up against dependencies that do not answer', () => {
     const nats = { url, user: undefined, password: undefined };
     const error = await failure(connectNats({ nats }, log, 'test'));
     expect(error.message).toMatch(new RegExp(`^cannot connect to NATS at ${url} \\(NATS_URL\\): `));
+  });
+});
+
+describe('start-up on a port in use', () => {
+  it('stops at once with a line naming the port and PORT, before it migrates or provisions anything', async () => {
+    const taken = createServer();
+    servers.push(taken);
+    await new Promise<void>((resolve) => taken.listen(0, '0.0.0.0', resolve));
+    const { port } = taken.address() as AddressInfo;
+    // Database and NATS refuse: reaching either first would fail with their error, not the port's.
+    const closed = await closedPort();
+    const config = loadConfig({
+      DATABASE_URL: `postgres://postgres@127.0.0.1:${closed}/wachtpost`,
+      NATS_URL: `nats://127.0.0.1:${closed}`,
+      PORT: String(port),
+    });
+    const error = await failure(runServices([], { config, log, setup: true, installSignalHandlers: false }));
+    expect(error.message).toBe(
+      `port ${port} (PORT) is already in use: another Wachtpost, or another program, listens there; ` +
+        'stop it or set PORT to a free port',
+    );
+  });
+
+  it('gives the port back when a later start-up step fails', async () => {
+    const closed = await closedPort();
+    const port = await closedPort();
+    const config = loadConfig({
+      DATABASE_URL: `postgres://postgres@127.0.0.1:${closed}/wachtpost`,
+      PORT: String(port),
+    });
+    const error = await failure(runServices([], { config, log, setup: true, installSignalHandlers: false }));
+    expect(error.message).toContain('cannot connect to the database');
+    const again = createServer();
+    servers.push(again);
+    await new Promise<void>((resolve, reject) => {
+      again.once('error', reject);
+      again.listen(port, '0.0.0.0', resolve);
+    });
   });
 });
