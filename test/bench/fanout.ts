@@ -45,7 +45,7 @@ export const fanoutBench: Benchmark = {
       let received = 0;
       for (const client of clients) {
         client.socket.on('alert', (push: AlertPush) => {
-          const at = publishedAt.get(push.alert.alertId);
+          const at = publishedAt.get(push.alertId);
           if (at !== undefined) samples.push(performance.now() - at);
           received++;
         });

@@ -1,5 +1,5 @@
 import { jetstreamManager } from '@nats-io/jetstream';
-import { ALERTS_STREAM } from '@wachtpost/contracts';
+import { Alert, ALERTS_STREAM } from '@wachtpost/contracts';
 import { provisionJetStream } from '@wachtpost/platform';
 import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -54,6 +54,10 @@ describe('live push', () => {
     const push = client.pushes.find((p) => p.seq === seq)!;
     expect(push.alert).toEqual(alert);
     expect(push.console).toEqual({ silenced: false });
+    // CONTRACT.md section 3: the client receives `alert` with the alert state itself, not wrapped.
+    const payload = client.payloads.find((p) => p.seq === seq)!;
+    expect(Alert.parse(payload)).toEqual(alert);
+    expect(payload).toMatchObject({ alertId: alert.alertId, rev: 1, status: 'open', seq });
     // An operator action reaches the socket as the next revision, with who did it.
     const res = await h.api(server.base, olga, 'POST', `/api/alerts/${alert.alertId}/assign`, {});
     expect(res.status).toBe(200);

@@ -277,10 +277,23 @@ export async function streamRevision(
   return undefined;
 }
 
+/** A push as the tests read it: the contract Alert apart from the console's fields beside it. */
+export interface ReceivedPush extends Omit<AlertPush, keyof Alert> {
+  alert: Alert;
+}
+
+/** Splits an `alert` payload (the contract Alert, the console's fields beside its own) as the board does. */
+export function receivedPush(payload: AlertPush): ReceivedPush {
+  const { seq, console: fields, action, ...alert } = payload;
+  return { seq, alert, console: fields, ...(action && { action }) };
+}
+
 /** A socket.io client that records every push, as a browser tab would. */
 export interface LiveClient {
   socket: Socket;
-  pushes: AlertPush[];
+  pushes: ReceivedPush[];
+  /** The `alert` payloads as they came. */
+  payloads: AlertPush[];
   events: { name: string; payload: unknown }[];
   /** The last sequence seen (alert or ready). */
   lastSeq(): number;
@@ -299,12 +312,14 @@ export async function connectLive(
     extraHeaders: cookie ? { cookie } : {},
     auth,
   });
-  const pushes: AlertPush[] = [];
+  const pushes: ReceivedPush[] = [];
+  const payloads: AlertPush[] = [];
   const events: { name: string; payload: unknown }[] = [];
   let last = auth.afterSeq ?? 0;
-  socket.on('alert', (push: AlertPush) => {
-    pushes.push(push);
-    last = Math.max(last, push.seq);
+  socket.on('alert', (payload: AlertPush) => {
+    payloads.push(payload);
+    pushes.push(receivedPush(payload));
+    last = Math.max(last, payload.seq);
   });
   socket.onAny((name: string, payload: unknown) => {
     events.push({ name, payload });
@@ -317,6 +332,7 @@ export async function connectLive(
   return {
     socket,
     pushes,
+    payloads,
     events,
     lastSeq: () => last,
     waitForSeq: (seq, timeoutMs = 5000) =>

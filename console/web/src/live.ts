@@ -1,7 +1,7 @@
 // socket.io live push (console/server/README.md, "Live push"): keeps the last seq seen, resumes from it on
 // every reconnect (the handshake `auth` is read afresh each time), and answers `resync`.
 import { io, type Socket } from 'socket.io-client';
-import type { AlertPush, HealthProblem } from './types';
+import type { AlertPush, HealthProblem, LivePayload } from './types';
 
 export type LiveState = 'connecting' | 'live' | 'lost';
 
@@ -18,7 +18,7 @@ export interface LiveHandlers {
 }
 
 interface ServerEvents {
-  alert: (push: AlertPush) => void;
+  alert: (payload: LivePayload) => void;
   ready: (info: { seq: number }) => void;
   resync: (info: { afterSeq: number; reason: 'slow-client' | 'too-old' }) => void;
   health: (info: { problems: HealthProblem[] }) => void;
@@ -28,6 +28,12 @@ interface ClientEvents {
 }
 
 const RETRY_REFUSED_MS = 5000;
+
+/** The payload as the board keeps it: the contract Alert apart from the console's fields. */
+export function fromLivePayload(payload: LivePayload): AlertPush {
+  const { seq, console: fields, action, ...alert } = payload;
+  return { seq, alert, console: fields, ...(action && { action }) };
+}
 
 export class LiveClient {
   /** The highest ALERTS stream sequence seen; undefined until the first `ready`. */
@@ -45,9 +51,9 @@ export class LiveClient {
       withCredentials: true,
     });
     const s = this.socket;
-    s.on('alert', (push) => {
-      this.lastSeq = Math.max(this.lastSeq ?? 0, push.seq);
-      this.h.onAlert(push);
+    s.on('alert', (payload) => {
+      this.lastSeq = Math.max(this.lastSeq ?? 0, payload.seq);
+      this.h.onAlert(fromLivePayload(payload));
     });
     s.on('ready', ({ seq }) => {
       this.lastSeq = Math.max(this.lastSeq ?? 0, seq);

@@ -47,10 +47,14 @@ export interface HealthProblem {
   message: string;
 }
 
+/** One change from the live socket, as the board keeps it. */
 export interface AlertPush extends AlertEntry {
   seq: number;
   action?: { action: string; actor: string };
 }
+
+/** The live socket's `alert` payload: the contract Alert itself, the console's fields beside its own. */
+export type LivePayload = Alert & Omit<AlertPush, 'alert'>;
 
 export const OUTCOMES = ['confirmed', 'false-positive', 'duplicate', 'search-ordered'] as const;
 export type Outcome = (typeof OUTCOMES)[number];

@@ -141,8 +141,8 @@ export class SocketHub {
   private push(entry: FeedEntry): AlertPush {
     const assignee = entry.assignee ?? this.assignees.get(entry.alert.alertId);
     return {
+      ...entry.alert,
       seq: entry.seq,
-      alert: entry.alert,
       console: consoleFields(entry.alert, assignee, this.options.silences.isSilenced),
       ...(entry.action && { action: entry.action }),
     };

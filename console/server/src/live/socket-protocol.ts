@@ -3,14 +3,17 @@ import { z } from 'zod';
 import type { ConsoleFields } from '../alerts/alert-queries';
 import type { HealthProblem } from './pipeline-health';
 
-/** `alert`: one change, with its ALERTS stream sequence; console fields ride beside the contract Alert. */
-export interface AlertPush {
+/**
+ * `alert`: one change. CONTRACT.md section 3: a client receives `alert` with the alert state, so the contract's
+ * Alert is the payload itself; the console's own fields (its ALERTS stream sequence, console fields, the
+ * operator action behind the revision) ride beside the Alert's fields, none of which they share a name with.
+ */
+export type AlertPush = Alert & {
   seq: number;
-  alert: Alert;
   console: ConsoleFields;
   /** The operator action behind this revision, when there was one. */
   action?: { action: string; actor: string };
-}
+};
 
 export interface ServerToClientEvents {
   alert: (push: AlertPush) => void;

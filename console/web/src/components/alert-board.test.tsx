@@ -123,10 +123,10 @@ describe('alert board', () => {
     await waitFor(() => expect(rowIds()).toEqual(['live-1']));
     const socket = lastSocket();
     socket.server('ready', { seq: 10 });
-    socket.server('alert', { seq: 11, alert: { ...a.alert, rev: 3, status: 'acknowledged' }, console: {} });
+    socket.server('alert', { ...a.alert, rev: 3, status: 'acknowledged', seq: 11, console: {} });
     await waitFor(() => expect(row('live-1').dataset.rev).toBe('3'));
     expect(row('live-1').dataset.status).toBe('acknowledged');
-    socket.server('alert', { seq: 12, alert: { ...a.alert, rev: 2, status: 'open' }, console: {} });
+    socket.server('alert', { ...a.alert, rev: 2, status: 'open', seq: 12, console: {} });
     await new Promise((r) => setTimeout(r, 80));
     expect(row('live-1').dataset.rev).toBe('3');
     expect(row('live-1').dataset.status).toBe('acknowledged');
@@ -138,8 +138,8 @@ describe('alert board', () => {
     expect(screen.getByTestId('announcer').textContent).toBe('');
     expect(screen.getByTestId('announcer').getAttribute('aria-live')).toBe('assertive');
     lastSocket().server('alert', {
+      ...entry({ alertId: 'boom', severity: 'critical', title: 'Drone over yard 1' }).alert,
       seq: 5,
-      alert: entry({ alertId: 'boom', severity: 'critical', title: 'Drone over yard 1' }).alert,
       console: {},
     });
     await waitFor(() => expect(rowIds()).toEqual(['boom', 'calm']));
@@ -153,8 +153,8 @@ describe('alert board', () => {
     start(fakeServer({ alerts: [] }));
     await screen.findByText('0 alerts');
     lastSocket().server('alert', {
+      ...entry({ alertId: 'old', severity: 'critical', rev: 4, title: 'Old one' }).alert,
       seq: 5,
-      alert: entry({ alertId: 'old', severity: 'critical', rev: 4, title: 'Old one' }).alert,
       console: {},
     });
     await waitFor(() => expect(rowIds()).toEqual(['old']));

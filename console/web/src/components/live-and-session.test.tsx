@@ -37,7 +37,7 @@ describe('live connection', () => {
     // The first handshake starts live from the server's head.
     expect(socket.handshake()).toEqual({});
     socket.server('ready', { seq: 40 });
-    socket.server('alert', { seq: 41, alert: { ...a.alert, rev: 2, status: 'acknowledged' }, console: {} });
+    socket.server('alert', { ...a.alert, rev: 2, status: 'acknowledged', seq: 41, console: {} });
     release();
     await waitFor(() => expect(rowRev('during')).toBe('2'));
     await new Promise((r) => setTimeout(r, 80));
@@ -52,7 +52,7 @@ describe('live connection', () => {
     const banner = screen.getByTestId('live-banner');
     expect(banner.getAttribute('role')).toBe('status');
     socket.server('ready', { seq: 7 });
-    socket.server('alert', { seq: 9, alert: entry({ alertId: 'y' }).alert, console: {} });
+    socket.server('alert', { ...entry({ alertId: 'y' }).alert, seq: 9, console: {} });
     expect(banner.textContent).toBe('');
     socket.server('disconnect', 'transport close');
     expect(banner.textContent).toContain('Live connection lost');
@@ -96,7 +96,7 @@ describe('live connection', () => {
     await waitFor(() => expect(sockets).toHaveLength(1));
     const socket = lastSocket();
     socket.server('ready', { seq: 3 });
-    socket.server('alert', { seq: 5, alert: entry().alert, console: {} });
+    socket.server('alert', { ...entry().alert, seq: 5, console: {} });
     socket.server('resync', { afterSeq: 5, reason: 'slow-client' });
     expect(socket.sent).toEqual([{ event: 'resume', payload: { afterSeq: 5 } }]);
   });
