@@ -1,6 +1,6 @@
 /**
- * The detectors' rule ids. Part of the contract (CONTRACT.md section 3): every alert's `rule` is one of them
- * and the metrics are labelled with them. No imports, so the console web app can take the values without
+ * The detectors' rule ids: every alert's `rule` is one of them and the metrics are labelled with them.
+ * CONTRACT.md section 3 types `rule` as a string and does not list them yet (proposed: an enum there). No imports, so the console web app can take the values without
  * bundling zod (`@wachtpost/contracts/rule-ids`).
  */
 export const RULE_IDS = [
