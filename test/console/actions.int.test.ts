@@ -259,6 +259,27 @@ describe('operator actions: a new revision stored, published on ALERTS and audit
   });
 });
 
+describe('assignees', () => {
+  it('lists the active users who handle alerts, for operators and admins only', async () => {
+    await h.addUser('gone', 'operator');
+    await h.pool.query("UPDATE users SET disabled = true WHERE username = 'gone'");
+    const res = await h.api<{ users: { username: string; role: string }[] }>(
+      server.base,
+      cookies.olga,
+      'GET',
+      '/api/assignees',
+    );
+    expect(res.status).toBe(200);
+    expect(res.body.users).toEqual([
+      { username: 'admin', role: 'admin' },
+      { username: 'olga', role: 'operator' },
+      { username: 'otto', role: 'operator' },
+    ]);
+    expect((await h.api(server.base, cookies.anna, 'GET', '/api/assignees')).status).toBe(403);
+    expect((await h.api(server.base, cookies.tess, 'GET', '/api/assignees')).status).toBe(403);
+  });
+});
+
 describe('roles: each denied what it may not do', () => {
   it('tester: no alerts, no events, no actions, no users', async () => {
     const alert = makeAlert();

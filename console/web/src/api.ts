@@ -1,5 +1,14 @@
 // The console server's HTTP API: JSON in and out, the session cookie sent same-origin, errors typed.
-import type { AlertDetail, AlertEntry, AlertPage, Outcome, SensorEvent, Session, SiteModel } from './types';
+import type {
+  AlertDetail,
+  AlertEntry,
+  AlertPage,
+  Outcome,
+  Role,
+  SensorEvent,
+  Session,
+  SiteModel,
+} from './types';
 
 export interface Issue {
   path: string;
@@ -93,6 +102,8 @@ export const api = {
   alert: (alertId: string) => request<AlertDetail>('GET', alertPath(alertId)),
   evidence: (alertId: string) => request<{ events: SensorEvent[] }>('GET', `${alertPath(alertId)}/evidence`),
   sites: () => request<{ sites: SiteModel[] }>('GET', '/api/sites'),
+  /** Active users who handle alerts: the names offered when assigning. */
+  assignees: () => request<{ users: { username: string; role: Role }[] }>('GET', '/api/assignees'),
   /** Every action carries the rev the operator saw; the server answers 409 if the alert moved on. */
   act: (alertId: string, rev: number, { action, ...body }: ActionBody) =>
     request<AlertEntry>('POST', `${alertPath(alertId)}/${action}`, { rev, ...body }),

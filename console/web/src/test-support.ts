@@ -146,6 +146,17 @@ export function fakeServer(init: Partial<Pick<FakeServer, 'session' | 'alerts' |
     { method: 'GET', pattern: /^\/api\/sites$/, handler: () => json(200, { sites: server.sites }) },
     {
       method: 'GET',
+      pattern: /^\/api\/assignees$/,
+      handler: () =>
+        json(200, {
+          users: [
+            { username: 'kees', role: 'operator' },
+            { username: 'olga', role: 'operator' },
+          ],
+        }),
+    },
+    {
+      method: 'GET',
       pattern: /^\/api\/alerts\/([^/?]+)\/evidence$/,
       handler: (_c, m) => json(200, { events: server.evidence.get(decodeURIComponent(m[1]!)) ?? [] }),
     },

@@ -4,7 +4,8 @@ import { OUTCOMES, type ActionKind, type ActionRequest } from '../alerts/alert-a
 import { evidenceEvents, listEvents } from '../alerts/event-queries';
 import { insertSilence, liftSilence } from '../alerts/silences';
 import { audit } from '../audit';
-import { findUser, Username } from '../auth/users';
+import { may } from '../auth/roles';
+import { findUser, listUsers, Username } from '../auth/users';
 import { HttpError, parseInput, readJson, sendJson } from '../http/respond';
 import type { RequestContext, Router } from '../http/router';
 import { authorize } from './authorize';
@@ -100,6 +101,13 @@ export function alertRoutes(router: Router, api: ApiContext): void {
   for (const action of Object.keys(Bodies) as ActionKind[]) {
     router.on('POST', `/api/alerts/:id/${action}`, (c) => act(api, c, action));
   }
+
+  // Who an alert can be assigned to, for the operator's picker: active users whose role handles alerts.
+  router.on('GET', '/api/assignees', async (c) => {
+    await authorize(api, c, 'alerts:act');
+    const users = (await listUsers(api.pool)).filter((u) => !u.disabled && may(u.role, 'alerts:act'));
+    sendJson(c.res, 200, { users: users.map(({ username, role }) => ({ username, role })) });
+  });
 
   router.on('GET', '/api/silences', async (c) => {
     await authorize(api, c, 'alerts:read');

@@ -1,4 +1,4 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useEffect, useId, useState, type FormEvent } from 'react';
 import { api, type ActionBody, type ApiError } from '../api';
 import { allowedActions, outcomeChoices } from '../action-rules';
 import { asApiError } from '../alert-feed';
@@ -40,6 +40,7 @@ export function AlertActions({ alert, role, onDone, onConflict }: Props) {
   const [error, setError] = useState<ApiError>();
   const [done, setDone] = useState('');
   const [assignee, setAssignee] = useState('');
+  const assignees = useAssignees(allowed.has('assign'));
   const [note, setNote] = useState('');
   // No default: the outcome feeds the precision statistics, so an operator must choose it.
   const [outcome, setOutcome] = useState<Outcome | ''>('');
@@ -51,6 +52,7 @@ export function AlertActions({ alert, role, onDone, onConflict }: Props) {
   const [reason, setReason] = useState('');
   const ids = {
     assignee: useId(),
+    assignees: useId(),
     note: useId(),
     noteHint: useId(),
     outcome: useId(),
@@ -149,7 +151,13 @@ export function AlertActions({ alert, role, onDone, onConflict }: Props) {
             if (missing === 'assignee') setMissing(undefined);
           }}
           autoComplete="off"
+          list={ids.assignees}
         />
+        <datalist id={ids.assignees} data-testid="assignees">
+          {assignees.map((u) => (
+            <option key={u.username} value={u.username} label={`${u.username} (${u.role})`} />
+          ))}
+        </datalist>
         <button type="submit" disabled={off('assign')}>
           Assign to user
         </button>
@@ -258,4 +266,24 @@ export function AlertActions({ alert, role, onDone, onConflict }: Props) {
       </form>
     </section>
   );
+}
+
+/**
+ * The users an alert can be assigned to, offered as the operator types. Only fetched for a role that may
+ * assign; without the list (an older server, a failed request) the box still takes any name.
+ */
+function useAssignees(mayAssign: boolean): { username: string; role: Role }[] {
+  const [users, setUsers] = useState<{ username: string; role: Role }[]>([]);
+  useEffect(() => {
+    if (!mayAssign) return;
+    let live = true;
+    api.assignees().then(
+      ({ users }) => live && setUsers(users),
+      () => undefined,
+    );
+    return () => {
+      live = false;
+    };
+  }, [mayAssign]);
+  return users;
 }

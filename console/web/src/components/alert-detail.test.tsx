@@ -158,6 +158,18 @@ describe('alert detail', () => {
     expect((screen.getByRole('button', { name: 'Resolve' }) as HTMLButtonElement).disabled).toBe(false);
   });
 
+  test('assigning offers the users who handle alerts as the operator types', async () => {
+    detail();
+    const input = await screen.findByLabelText('Assign to username');
+    const list = document.getElementById(input.getAttribute('list')!)!;
+    await waitFor(() =>
+      expect([...list.querySelectorAll('option')].map((o) => [o.value, o.label])).toEqual([
+        ['kees', 'kees (operator)'],
+        ['olga', 'olga (operator)'],
+      ]),
+    );
+  });
+
   test('assign, note, resolve and silence each send their fields and the rev', async () => {
     const { server, d } = detail();
     server.on('POST', /\/(assign|note|resolve|silence)$/, () => ({
