@@ -15,10 +15,30 @@ export function createPool(config: Pick<Config, 'pgPoolSize'>, databaseUrl: stri
   });
   // A client losing its server (restart, failover, pg_terminate_backend) must not crash the process. The pool
   // only listens on idle clients; a checked-out client between two queries would emit an unhandled 'error'.
-  // The query in flight, if any, rejects on its own and the caller retries.
-  pool.on('error', (err) => log.warn({ err }, 'idle database connection failed'));
+  // The query in flight, if any, rejects on its own and the caller retries. One line per lost connection, saying
+  // which kind: an idle client's error reaches both listeners. The reason only, not the error object: pg hangs
+  // the whole client on it, kilobytes a line.
+  const checkedOut = new WeakSet<pg.PoolClient>();
+  const lost = new WeakSet<pg.PoolClient>();
+  pool.on('acquire', (client) => checkedOut.add(client));
+  pool.on('release', (_err, client) => checkedOut.delete(client));
+  pool.on('error', (err) =>
+    log.warn(
+      { err: err.message },
+      'idle database connection lost (server restart, failover or pg_terminate_backend); the pool opens a new one when needed',
+    ),
+  );
   pool.on('connect', (client) =>
-    client.on('error', (err) => log.warn({ err }, 'database connection failed while in use')),
+    client.on('error', (err) => {
+      // pg emits twice for one loss (the server's FATAL, then the socket's end); a lost client is done for.
+      if (checkedOut.has(client) && !lost.has(client)) {
+        lost.add(client);
+        log.warn(
+          { err: err.message },
+          'database connection lost while in use (server restart, failover or pg_terminate_backend); its query fails and is retried',
+        );
+      }
+    }),
   );
   return pool;
 }
