@@ -108,4 +108,21 @@ describe('phone-follows-detainee', () => {
     expect(run.changesOf('phone-follows-detainee')[0]!.incomplete).toEqual(['gsm-a']);
     expect(run.alerts('sensor-offline').map((a) => a.sensorIds)).toEqual([['gsm-a']]);
   });
+  it('a roster record sent again for the same move (a re-export) keeps the watch', () => {
+    const again = roster('r3', h(2), 'D-1', 'move', 'b-01', h(0));
+    const run = follows([...history(), move, again, gsm('b1', h(11), 'b-01')]);
+    expect(run.alerts('phone-follows-detainee')[0]).toMatchObject({
+      openedAt: h(48),
+      cellIds: ['a-01', 'b-01'],
+    });
+  });
+
+  it('a correction of the destination cell at the same effective time watches A against the corrected cell', () => {
+    const corrected = roster('r3', h(2), 'D-1', 'move', 'b-02', h(0));
+    const run = follows([...history(), move, corrected, gsm('b1', h(11), 'b-02')]);
+    expect(run.alerts('phone-follows-detainee')[0]).toMatchObject({
+      openedAt: h(48),
+      cellIds: ['a-01', 'b-02'],
+    });
+  });
 });

@@ -59,7 +59,9 @@ export function onRoster(ctx: RuleContext, ev: RosterEvent, now: EpochMs): void 
   if (ev.action !== 'move' || ev.cellId === undefined) return;
   const p = ctx.params[RULE];
   const movedAt = toMs(ev.effectiveAt);
-  const from = cellAt(ctx.lane.custody, ev.detaineeId, movedAt);
+  // Where the detainee was just before the move: a record at the same instant (the same move sent again, or
+  // its destination corrected) is not where he came from, and taking it as such dropped the watch on A.
+  const from = cellAt(ctx.lane.custody, ev.detaineeId, movedAt - 1);
   if (from === null || from === ev.cellId) return;
   const before = entriesBetween(ctx.lane.activity, from, movedAt - p.priorDays * DAY, movedAt - 1);
   const nightly = before.filter((e) => e[3] !== null);
