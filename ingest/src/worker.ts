@@ -9,8 +9,11 @@ import {
 } from '@wachtpost/platform';
 import { ingestMetrics } from './metrics';
 import { prepareBatch, type AcceptedRow } from './prepare';
-import { storeBatch, StoppedRetrying } from './store-batch';
+import { storeBatch, StoppedRetrying, type InsertFn } from './store-batch';
 import { insertRows } from './writer';
+
+const STALLED_HINT =
+  "look for a lock or a long statement (SELECT pid, wait_event_type, now() - query_start AS waited, query FROM pg_stat_activity WHERE datname = current_database() AND state <> 'idle')";
 
 export interface IngestWorkerOptions {
   nc: NatsConnection;
@@ -27,6 +30,11 @@ export interface IngestWorkerOptions {
   ackWaitMs: number;
   stream?: string;
   consumer?: string;
+  /**
+   * A batch write that has neither committed nor failed for this long (a locked table, a server that stopped
+   * answering) makes the worker not ready and is logged: it stops ingest as surely as an error. 30 s by default.
+   */
+  stalledAfterMs?: number;
   /** Called after each commit with the rows it stored and the commit time (benchmarks measure lag with it). */
   onCommitted?: (rows: AcceptedRow[], committedAt: number) => void;
 }
@@ -49,6 +57,8 @@ export class IngestWorker {
   private loop: Promise<void> | undefined;
   private readonly metrics;
   private lastError: string | undefined;
+  /** When each insert under way began (one per batch being written; none while a retry waits). */
+  private readonly inserting = new Map<symbol, number>();
   private readonly stream: string;
   private readonly consumerName: string;
   private readonly watch: ConsumerWatch;
@@ -93,7 +103,46 @@ export class IngestWorker {
   ready(): Promise<void> {
     if (!this.messages) return Promise.reject(new Error('not consuming'));
     if (this.lastError) return Promise.reject(new Error(`writes failing: ${this.lastError}`));
+    const oldest = Math.min(...this.inserting.values());
+    if (Date.now() - oldest >= this.stalledAfterMs) {
+      return Promise.reject(
+        new Error(
+          `a batch write has waited ${Math.round((Date.now() - oldest) / 1000)} s for the database: ${STALLED_HINT}`,
+        ),
+      );
+    }
     return this.watch.check();
+  }
+
+  private get stalledAfterMs(): number {
+    return this.options.stalledAfterMs ?? 30_000;
+  }
+
+  /** One insert, watched: past `stalledAfterMs` without an answer it is logged once, and its end too. */
+  private async insertWatched<T>(insert: () => Promise<T>): Promise<T> {
+    const began = Date.now();
+    const key = Symbol('insert');
+    this.inserting.set(key, began);
+    let warned = false;
+    const timer = setTimeout(() => {
+      warned = true;
+      this.options.log.warn(
+        { stalledAfterMs: this.stalledAfterMs },
+        `a batch write has waited ${Math.round(this.stalledAfterMs / 1000)} s for the database and still waits: ${STALLED_HINT}`,
+      );
+    }, this.stalledAfterMs);
+    try {
+      return await insert();
+    } finally {
+      clearTimeout(timer);
+      this.inserting.delete(key);
+      if (warned) {
+        this.options.log.info(
+          { waitedMs: Date.now() - began },
+          `the stalled batch write ended after ${Math.round((Date.now() - began) / 1000)} s`,
+        );
+      }
+    }
   }
 
   async stop(): Promise<void> {
@@ -156,7 +205,9 @@ export class IngestWorker {
     this.writing.add(batch);
     let outcome;
     try {
-      outcome = await storeBatch(prepared, (accepted, rejected) => insertRows(pool, accepted, rejected), {
+      const insert: InsertFn = (accepted, rejected) =>
+        this.insertWatched(() => insertRows(pool, accepted, rejected));
+      outcome = await storeBatch(prepared, insert, {
         signal: this.stopRetrying.signal,
         onRetry: (err, attempt, delayMs) => {
           this.lastError = (err as Error).message;
