@@ -125,4 +125,34 @@ describe('phone-follows-detainee', () => {
       cellIds: ['a-01', 'b-02'],
     });
   });
+  it('a detainee moved twice: the phone that left A turns up in the third cell', () => {
+    const second = roster('r3', h(20), 'D-1', 'move', 'e-01');
+    const run = follows([...history(), move, second, gsm('e1', h(30), 'e-01')]);
+    const [alert] = run.alerts('phone-follows-detainee');
+    expect(alert).toMatchObject({ openedAt: h(48), wingId: 'e', detaineeIds: ['D-1'] });
+    expect(alert!.cellIds).toEqual(expect.arrayContaining(['a-01', 'e-01']));
+  });
+
+  it('a detainee moved twice: activity in the intermediate cell while he was there still counts', () => {
+    const second = roster('r3', h(20), 'D-1', 'move', 'e-01');
+    const run = follows([...history(), move, gsm('b1', h(11), 'b-01'), second]);
+    expect(run.alerts('phone-follows-detainee')).toHaveLength(1);
+  });
+
+  it('a detainee moved twice: activity in the intermediate cell after he left does not count', () => {
+    const second = roster('r3', h(20), 'D-1', 'move', 'e-01');
+    const run = follows([...history(), move, second, gsm('b1', h(30), 'b-01')]);
+    expect(run.alerts('phone-follows-detainee')).toHaveLength(0);
+  });
+
+  it('a detainee moved back to A: the phone seen in A again is not one that followed him', () => {
+    const back = roster('r3', h(20), 'D-1', 'move', 'a-01');
+    const run = follows([
+      ...history('imei-7'),
+      move,
+      back,
+      gsm('a4', h(30), 'a-01', { deviceKey: 'imei-7' }),
+    ]);
+    expect(run.alerts('phone-follows-detainee')).toHaveLength(0);
+  });
 });

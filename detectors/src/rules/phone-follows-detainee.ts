@@ -2,7 +2,7 @@ import type { GsmEvent, RosterEvent } from '@wachtpost/contracts';
 import { entriesBetween, type ActivityEntry } from '../engine/activity-log';
 import type { RuleContext } from '../engine/context';
 import { cellAt } from '../engine/custody';
-import { ddel, dset, type Dict } from '../engine/dict';
+import { ddel, dget, dset, type Dict } from '../engine/dict';
 import type { Evidence } from '../engine/evidence';
 import { DAY, HOUR, toIso, toMs, type EpochMs } from '../engine/time';
 
@@ -32,8 +32,13 @@ const RULE = 'phone-follows-detainee';
 interface Watch {
   detaineeId: string;
   from: string;
+  /** Where the detainee is now: B, or a later cell when he moved on before the watch ended. */
   to: string;
   movedAt: EpochMs;
+  /** Cells he passed through since leaving A, when he moved on from B (absent on states written before). */
+  via?: string[];
+  /** His latest move: the start window runs from it (absent: `movedAt`). */
+  lastMovedAt?: EpochMs;
   priorNights: number;
   priorKeys: string[];
   evidence: Evidence[];
@@ -55,10 +60,15 @@ export const emptyPhoneFollows = (): PhoneFollowsState => ({ watches: {} });
 /** Called before the roster event is applied to custody, so "A" is where the detainee was until now. */
 export function onRoster(ctx: RuleContext, ev: RosterEvent, now: EpochMs): void {
   const state = ctx.lane.follows;
+  const previous = dget(state.watches, ev.detaineeId);
   ddel(state.watches, ev.detaineeId);
   if (ev.action !== 'move' || ev.cellId === undefined) return;
   const p = ctx.params[RULE];
   const movedAt = toMs(ev.effectiveAt);
+  if (previous && movesOn(previous, ev.cellId, movedAt, p)) {
+    // Moved again (A -> B -> C) while A's phone was still being watched: the phone follows him to C.
+    return moveOn(ctx, previous, ev, movedAt, now);
+  }
   // Where the detainee was just before the move: a record at the same instant (the same move sent again, or
   // its destination corrected) is not where he came from, and taking it as such dropped the watch on A.
   const from = cellAt(ctx.lane.custody, ev.detaineeId, movedAt - 1);
@@ -98,6 +108,34 @@ export function onRoster(ctx: RuleContext, ev: RosterEvent, now: EpochMs): void 
   if (now >= movedAt + p.startWithinH * HOUR) ddel(state.watches, ev.detaineeId);
 }
 
+/** Whether a move of the watched detainee is him moving on from B while the watch on A still runs. */
+function movesOn(watch: Watch, cellId: string, movedAt: EpochMs, p: PhoneFollowsDetaineeParams): boolean {
+  const since = watch.lastMovedAt ?? watch.movedAt;
+  // Back to A is no following: the watch starts over from B.
+  return movedAt > since && movedAt <= startEnds(watch, p) && cellId !== watch.to && cellId !== watch.from;
+}
+
+function moveOn(ctx: RuleContext, watch: Watch, ev: RosterEvent, movedAt: EpochMs, now: EpochMs): void {
+  const p = ctx.params[RULE];
+  const state = ctx.lane.follows;
+  watch.via = [...(watch.via ?? []), watch.to].filter((c) => c !== watch.from);
+  watch.to = ev.cellId!;
+  watch.lastMovedAt = movedAt;
+  watch.evidence.push([toMs(ev.observedAt), ev.eventId]);
+  // Activity in B after he left is someone else's; activity in C since the move is already in the log.
+  if (watch.firstInB !== null && watch.firstInB > movedAt) watch.firstInB = null;
+  dset(state.watches, watch.detaineeId, watch);
+  for (const e of entriesBetween(ctx.lane.activity, watch.to, movedAt, startEnds(watch, p))) {
+    if (e[0] > now) break;
+    noteInB(watch, e);
+  }
+  evaluate(ctx, watch, now);
+  if (now >= startEnds(watch, p)) ddel(state.watches, watch.detaineeId);
+}
+
+const startEnds = (w: Watch, p: PhoneFollowsDetaineeParams) =>
+  (w.lastMovedAt ?? w.movedAt) + p.startWithinH * HOUR;
+
 export function onGsm(ctx: RuleContext, ev: GsmEvent, t: EpochMs): void {
   const p = ctx.params[RULE];
   const entry: ActivityEntry = [t, ev.eventId, ev.deviceKey ?? null, null, ev.sensorId];
@@ -106,7 +144,7 @@ export function onGsm(ctx: RuleContext, ev: GsmEvent, t: EpochMs): void {
     if (watch.from === ev.zoneId && t <= watch.movedAt + p.stopH * HOUR && !watch.fired) {
       watch.stayed = true;
     }
-    if (watch.to === ev.zoneId && t <= watch.movedAt + p.startWithinH * HOUR) {
+    if (watch.to === ev.zoneId && t > (watch.lastMovedAt ?? watch.movedAt) && t <= startEnds(watch, p)) {
       noteInB(watch, entry);
       evaluate(ctx, watch, t);
     }
@@ -135,11 +173,12 @@ function evaluate(ctx: RuleContext, watch: Watch, now: EpochMs): void {
     severity: 'critical',
     title: `Phone follows detainee ${watch.detaineeId}`,
     summary:
-      `${watch.detaineeId} moved from ${watch.from} to ${watch.to} at ${toIso(watch.movedAt)}; GSM activity in ` +
+      `${watch.detaineeId} moved from ${watch.from} to ${[...(watch.via ?? []), watch.to].join(', then ')} at ` +
+      `${toIso(watch.movedAt)}${watch.lastMovedAt === undefined ? '' : ` and ${toIso(watch.lastMovedAt)}`}; GSM activity in ` +
       `${watch.from} on ${watch.priorNights} nights before ${watch.sameDevice ? 'reappeared' : `stopped for ${p.stopH} h and started`} ` +
       `in ${watch.to} at ${toIso(watch.firstInB)}.${certain}`,
     ...withWing(ctx, watch.to),
-    cellIds: [watch.from, watch.to],
+    cellIds: [watch.from, ...(watch.via ?? []), watch.to],
     detaineeIds: [watch.detaineeId],
     sensorIds: watch.sensors,
     evidence: watch.evidence,
@@ -155,7 +194,7 @@ export function nextDue(ctx: RuleContext): EpochMs | null {
   let due: EpochMs | null = null;
   for (const w of Object.values(ctx.lane.follows.watches)) {
     const stopEnds = w.movedAt + p.stopH * HOUR;
-    const at = !w.fired && !w.stayed && w.firstInB !== null ? stopEnds : w.movedAt + p.startWithinH * HOUR;
+    const at = !w.fired && !w.stayed && w.firstInB !== null ? stopEnds : startEnds(w, p);
     if (due === null || at < due) due = at;
   }
   return due;
@@ -165,7 +204,7 @@ export function fireDue(ctx: RuleContext, at: EpochMs): void {
   const p = ctx.params[RULE];
   for (const [detaineeId, w] of Object.entries(ctx.lane.follows.watches)) {
     if (w.movedAt + p.stopH * HOUR <= at) evaluate(ctx, w, at);
-    if (w.movedAt + p.startWithinH * HOUR <= at) ddel(ctx.lane.follows.watches, detaineeId);
+    if (startEnds(w, p) <= at) ddel(ctx.lane.follows.watches, detaineeId);
   }
 }
 
