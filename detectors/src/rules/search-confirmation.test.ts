@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { gsm, harness, search } from '../testing/fixtures';
+import { SPOTS, drone, gsm, harness, search } from '../testing/fixtures';
 
 const nights = ['2026-06-01T21:00:00.000Z', '2026-06-02T21:00:00.000Z', '2026-06-03T21:00:00.000Z'];
 
@@ -66,6 +66,43 @@ describe('search confirmation', () => {
       change: 'resolved',
       alert: { alertId: 'pi-test:persistent-phone:a-01#2' },
       outcome: { result: 'confirmed', searchId: 'srch-s2' },
+    });
+  });
+
+  describe('a drop over wing B with a phone in each of two cells (two phones per package)', () => {
+    const drop = [
+      drone('d1', '2026-06-01T23:00:00.000Z', 'T1', SPOTS.overB),
+      drone('d2', '2026-06-01T23:01:00.000Z', 'T1', SPOTS.overB),
+      gsm('g1', '2026-06-01T23:30:00.000Z', 'b-01'),
+      gsm('g2', '2026-06-01T23:40:00.000Z', 'b-02'),
+    ];
+
+    it('a search of one cell that finds its phone leaves the wing alert open: the other phone is still out there', () => {
+      const run = harness();
+      run.run(
+        [
+          ...drop,
+          search('s1', '2026-06-02T00:30:00.000Z', ['b-01'], [{ category: 'phone', cellId: 'b-01' }]),
+          gsm('g3', '2026-06-02T00:50:00.000Z', 'b-02'),
+        ],
+        { heartbeatEveryMin: 10 },
+      );
+      const [alert] = run.alerts('contraband-delivery');
+      expect(alert).toMatchObject({ status: 'open', cellIds: ['b-01', 'b-02'] });
+      expect(alert!.evidence).toContain('g3');
+    });
+
+    it('a search of both cells that finds a phone confirms it', () => {
+      const run = harness();
+      run.run(
+        [
+          ...drop,
+          search('s1', '2026-06-02T02:00:00.000Z', ['b-01', 'b-02'], [{ category: 'phone', cellId: 'b-01' }]),
+        ],
+        { heartbeatEveryMin: 10 },
+      );
+      const resolved = run.changesOf('contraband-delivery').find((c) => c.change === 'resolved');
+      expect(resolved).toMatchObject({ outcome: { result: 'confirmed', cellId: 'b-01' } });
     });
   });
 });
