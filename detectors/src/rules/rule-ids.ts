@@ -16,9 +16,13 @@ export const ARRIVAL_RULES: ReadonlySet<RuleId> = new Set<RuleId>([
 /** Rules whose condition ends by itself (the sensor returns): they resolve themselves, with flap damping. */
 export const AUTO_RESOLVING_RULES: ReadonlySet<RuleId> = new Set<RuleId>(['sensor-offline']);
 
-/** Rules a search that finds a phone or SIM in one of the alert's cells confirms and resolves. */
+/**
+ * Rules a search that finds a phone or SIM in one of the alert's cells confirms and resolves. A search-missed
+ * alert asks for the cell to be searched again: the search that finds the phone is its answer.
+ */
 export const CONFIRMABLE_RULES: ReadonlySet<RuleId> = new Set<RuleId>([
   'contraband-delivery',
   'persistent-phone',
   'phone-follows-detainee',
+  'search-missed',
 ]);

@@ -99,4 +99,18 @@ describe('search-missed', () => {
     run.run(beats('2026-06-01T12:00:00.000Z', ['gsm-a']), { heartbeatEveryMin: 0 });
     expect(run.alerts('search-missed')[0]).toMatchObject({ evidence: ['s1', 'g1'] });
   });
+
+  it('a second search that finds the phone resolves it as confirmed: nothing is left to do', () => {
+    const run = missed([
+      search('s1', REPORTED, ['a-01']),
+      gsm('g1', h(5), 'a-01'),
+      gsm('g2', h(7), 'a-01'),
+      search('s2', h(20), ['a-01'], [{ category: 'phone', cellId: 'a-01' }]),
+    ]);
+    const resolved = run.changesOf('search-missed').find((c) => c.change === 'resolved');
+    expect(resolved).toMatchObject({
+      alert: { alertId: 'pi-test:search-missed:a-01', status: 'resolved' },
+      outcome: { result: 'confirmed', searchId: 'srch-s2', cellId: 'a-01' },
+    });
+  });
 });
