@@ -81,6 +81,11 @@ export interface AlertDraft {
   /** Tokens (`z:<zone>`, `t:<track>`, `s:<sensor>`) a late event must match to be attached. */
   fits?: readonly string[];
   incomplete?: readonly string[];
+  /**
+   * Start of the episode the trigger belongs to (a drone's pass). Within the cool-down a resolved alert
+   * absorbs triggers of an episode under way when it was resolved; one that started after is new.
+   */
+  since?: EpochMs;
 }
 
 export interface AlertRecord {
@@ -196,7 +201,10 @@ export function raise(bc: BookContext, d: AlertDraft): void {
     autoResolving && isFlapping(bc, ruleKey(d.rule, d.key), d.at)
       ? bc.lifecycle.flapWindowMin * MINUTE
       : bc.lifecycle.cooldownMin * MINUTE;
-  const inCooldown = rec.resolvedAt !== null && d.at < rec.resolvedAt + windowMs;
+  const inCooldown =
+    rec.resolvedAt !== null &&
+    d.at < rec.resolvedAt + windowMs &&
+    (d.since === undefined || d.since <= rec.resolvedAt);
   if (!inCooldown || (!autoResolving && rank(d.severity) > rank(rec.alert.severity))) return open(bc, d);
   if (autoResolving) return reopen(bc, rec, d);
   // Within the cool-down the resolved alert absorbs the repeat: counted and kept, but no new page.

@@ -29,6 +29,11 @@ export interface Incident {
   firstAt: EpochMs;
   lastAt: EpochMs;
   tracks: string[];
+  /**
+   * Start of the current pass: the first report, or the first after `incidentGapS` without any (absent on
+   * states written before: `firstAt`). A pass that starts after the operator closed the alert is news.
+   */
+  since?: EpochMs;
   /** Recent positions for fusing other sensors' tracks into this incident. */
   recent: [t: EpochMs, lat: number, lon: number][];
 }
@@ -43,6 +48,7 @@ export const emptyDrones = (): DroneState => ({ tracks: {}, incidents: {} });
 export interface FusionParams {
   fusionWindowS: number;
   fusionDistanceM: number;
+  incidentGapS: number;
 }
 
 export interface DroneObservation {
@@ -103,6 +109,7 @@ export function observeDrone(
   if (incidentKey) {
     const incident = dget(state.incidents, incidentKey);
     if (incident) {
+      if (t - incident.lastAt >= fusion.incidentGapS * SECOND) incident.since = t;
       incident.firstAt = Math.min(incident.firstAt, t);
       incident.lastAt = Math.max(incident.lastAt, t);
       if (point) {
@@ -187,7 +194,7 @@ function joinOrOpen(
     if (!existing.tracks.includes(trackKey)) existing.tracks.push(trackKey);
     return trackKey;
   }
-  dset(state.incidents, trackKey, { firstAt: t, lastAt: t, tracks: [trackKey], recent: [] });
+  dset(state.incidents, trackKey, { firstAt: t, lastAt: t, since: t, tracks: [trackKey], recent: [] });
   return trackKey;
 }
 

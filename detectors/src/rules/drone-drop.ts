@@ -3,6 +3,7 @@ import type { RuleContext } from '../engine/context';
 import type { DroneObservation, TrackPoint } from '../engine/drone-tracks';
 import type { Evidence } from '../engine/evidence';
 import { SECOND, type EpochMs } from '../engine/time';
+import { passOf } from './drone-incursion';
 import { describePlace, wingUnder } from './place-text';
 
 /**
@@ -50,6 +51,7 @@ export function onDroneObservation(
     sensorIds: [ev.sensorId],
     evidence,
     fits: [`t:${obs.trackKey}`],
+    ...passOf(ctx, obs.incidentKey),
   });
 }
 

@@ -117,4 +117,42 @@ describe('drone-incursion', () => {
       'pi-test:drone-incursion:radar-1/T2',
     ]);
   });
+
+  it('a drone back for a second pass after the operator closed the first opens a new alert', () => {
+    // Remote ID keeps the track id of one drone: the second pass, 9 minutes later, is the same track.
+    const pass = (from: string, n: number, prefix: string) =>
+      Array.from({ length: n }, (_, i) =>
+        drone(`${prefix}${i}`, new Date(Date.parse(from) + i * 10_000).toISOString(), 'UAS-1', SPOTS.overB, {
+          detection: 'remote-id',
+        }),
+      );
+    const h = harness();
+    h.run(pass('2026-06-01T23:00:00.000Z', 7, 'p'), { heartbeatEveryMin: 0 });
+    const [first] = h.alerts('drone-incursion');
+    h.engine.command(h.state, { action: 'resolve', alertId: first!.alertId, at: '2026-06-01T23:02:00.000Z' });
+    const back = h.run(pass('2026-06-01T23:10:00.000Z', 3, 'q'), { heartbeatEveryMin: 0 });
+    const opened = back.filter((c) => c.alert.rule === 'drone-incursion' && c.change === 'opened');
+    expect(opened.map((c) => c.alert)).toMatchObject([
+      { alertId: 'pi-test:drone-incursion:radar-1/UAS-1#2', status: 'open', evidence: ['q0'] },
+    ]);
+  });
+
+  it('an incident still going on when the operator closed it stays closed for the cool-down', () => {
+    const reports = Array.from({ length: 12 }, (_, i) =>
+      drone(
+        `p${i}`,
+        new Date(Date.parse('2026-06-01T23:00:00.000Z') + i * 30_000).toISOString(),
+        'T1',
+        SPOTS.overB,
+      ),
+    );
+    const h = harness();
+    h.run(reports.slice(0, 4), { heartbeatEveryMin: 0 });
+    const [first] = h.alerts('drone-incursion');
+    h.engine.command(h.state, { action: 'resolve', alertId: first!.alertId, at: '2026-06-01T23:01:40.000Z' });
+    h.run(reports.slice(4), { heartbeatEveryMin: 0 });
+    expect(h.alerts('drone-incursion').map((a) => [a.alertId, a.status])).toEqual([
+      ['pi-test:drone-incursion:radar-1/T1', 'resolved'],
+    ]);
+  });
 });

@@ -25,6 +25,12 @@ export const DRONE_INCURSION_DEFAULTS: DroneIncursionParams = {
 
 const RULE = 'drone-incursion';
 
+/** The start of the incident's current pass, for the lifecycle: a new pass after a resolve pages again. */
+export function passOf(ctx: RuleContext, incidentKey: string): { since?: EpochMs } {
+  const incident = dget(ctx.lane.drones.incidents, incidentKey);
+  return incident ? { since: incident.since ?? incident.firstAt } : {};
+}
+
 export function onDroneObservation(
   ctx: RuleContext,
   obs: DroneObservation,
@@ -52,5 +58,6 @@ export function onDroneObservation(
     sensorIds: [ev.sensorId],
     evidence: [[t, ev.eventId]],
     fits: [`t:${obs.trackKey}`],
+    ...passOf(ctx, obs.incidentKey),
   });
 }
