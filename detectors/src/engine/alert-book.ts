@@ -52,7 +52,7 @@ export interface AlertChange {
   change: ChangeKind;
   previousSeverity?: Severity;
   outcome?: AlertOutcome;
-  /** Sensors that were offline or faulty during the alert's window: its correlation is incomplete. */
+  /** Sensors that were offline, faulty or degraded during the alert's window: its correlation is incomplete. */
   incomplete?: string[];
   /** Evidence that arrived after the allowed lateness. */
   late?: boolean;
@@ -416,7 +416,7 @@ function detaineesOf(bc: BookContext, rec: AlertRecord): string[] {
 function composeSummary(rec: AlertRecord): string {
   let summary = rec.summaryBase;
   if (rec.incomplete.length > 0)
-    summary += ` Incomplete: sensor ${rec.incomplete.join(', ')} offline or faulty.`;
+    summary += ` Incomplete: sensor ${rec.incomplete.join(', ')} offline, faulty or degraded.`;
   if (rec.flapping) summary += ' Flapping: resolves after a quiet period.';
   return summary;
 }

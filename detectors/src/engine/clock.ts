@@ -1,8 +1,11 @@
 import { dget, dset, type Dict } from './dict';
 import { SECOND, maxOf, type EpochMs } from './time';
 
-type GapKind = 'silent' | 'fault';
-/** A time a sensor saw nothing: silent (declared offline) or reporting a fault. `to` is null while it lasts. */
+type GapKind = 'silent' | 'fault' | 'degraded';
+/**
+ * A time a sensor may have missed something: silent (declared offline), reporting a fault, or reporting
+ * itself degraded. `to` is null while it lasts.
+ */
 export type Gap = [from: EpochMs, to: EpochMs | null, kind: GapKind];
 
 export interface SensorClock {
@@ -129,6 +132,10 @@ export function observeHeartbeat(
   sensor.heartbeatAt = t;
   if (sensor.intervalS !== intervalS) clock.offlineCheckAt = null;
   sensor.intervalS = intervalS;
+  // Degraded is still heard, so it raises nothing itself; but what it did not hear may be blindness.
+  const degraded = sensor.gaps.some((g) => g[2] === 'degraded' && g[1] === null);
+  if (status === 'degraded' && !degraded) pushGap(sensor, [t, null, 'degraded']);
+  else if (status !== 'degraded' && degraded) closeGap(sensor, 'degraded', t);
   if (status === 'fault') {
     if (sensor.faultSince === null) {
       sensor.faultSince = t;
@@ -202,7 +209,7 @@ export function advanceWatermark(clock: ClockState, latenessMs: number): EpochMs
   return clock.watermark;
 }
 
-/** Sensors among `sensorIds` that were offline or faulty at some time in [from, to]. */
+/** Sensors among `sensorIds` that were offline, faulty or degraded at some time in [from, to]. */
 export function sensorsWithGaps(
   clock: ClockState,
   sensorIds: readonly string[],

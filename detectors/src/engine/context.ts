@@ -13,7 +13,7 @@ export interface RuleContext {
   readonly lane: LaneState;
   readonly bc: BookContext;
   raise(draft: AlertDraft): void;
-  /** Sensors covering the zone that were offline or faulty at some time in [from, to]. */
+  /** Sensors covering the zone that were offline, faulty or degraded at some time in [from, to]. */
   gaps(zoneId: string, from: EpochMs, to: EpochMs): string[];
 }
 

@@ -155,4 +155,27 @@ describe('phone-follows-detainee', () => {
     ]);
     expect(run.alerts('phone-follows-detainee')).toHaveLength(0);
   });
+
+  it('a sensor over A reporting itself degraded during the stop marks the stop as incomplete', () => {
+    const events = [...history(), move, gsm('b1', h(11), 'b-01')];
+    const run = harness();
+    const beats: SensorEvent[] = [];
+    for (let t = Date.parse('2026-06-01T07:00:00.000Z'); t <= MOVE + 80 * 3_600_000; t += 3_600_000) {
+      for (const sensor of ['gsm-a', 'gsm-b', 'gsm-e', 'radar-1', 'rf-1', 'search-gw', 'roster-gw']) {
+        const degraded = sensor === 'gsm-a' && t > MOVE && t < MOVE + 30 * 3_600_000;
+        beats.push(
+          heartbeat(`hb-${sensor}-${t}`, new Date(t).toISOString(), sensor, degraded ? 'degraded' : 'ok'),
+        );
+      }
+    }
+    run.run(
+      [...events, ...beats].sort((x, y) => x.observedAt.localeCompare(y.observedAt)),
+      { heartbeatEveryMin: 0 },
+    );
+    const [alert] = run.alerts('phone-follows-detainee');
+    expect(alert!.summary).toContain('Incomplete: sensor gsm-a');
+    expect(run.changesOf('phone-follows-detainee')[0]!.incomplete).toEqual(['gsm-a']);
+    // Degraded is still heard: no offline alert of its own.
+    expect(run.alerts('sensor-offline')).toEqual([]);
+  });
 });
