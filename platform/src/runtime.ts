@@ -18,6 +18,12 @@ export interface RunOptions {
   onShutdown?: (() => Promise<void>)[];
   /** Called with the live context after every service started (the launcher prints where to look). */
   onStarted?: (ctx: RuntimeContext) => void | Promise<void>;
+  /**
+   * How long shutdown waits for each service's stop, draining NATS and closing the pool before it logs the step
+   * by name and goes on without it (4 s by default: several fit in the signal handler's 15 s, after which the
+   * process is killed with nothing said about what hung).
+   */
+  stopStepMs?: number;
   /** Install signal handlers and exit the process on shutdown (false in tests). */
   installSignalHandlers?: boolean;
 }
@@ -97,17 +103,33 @@ export async function runServices(services: Service[], options: RunOptions): Pro
   }
   const ctx: RuntimeContext = { config, log, nc, pool, sites, registry, http };
 
+  const stopStepMs = options.stopStepMs ?? 4000;
+  /** One shutdown step: a failure is logged, a hang is logged by name after `stopStepMs` and left behind. */
+  const step = async (what: string, fn: () => Promise<unknown>) => {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), stopStepMs)));
+    const outcome = await Promise.race([
+      fn().then(
+        () => 'done' as const,
+        (err: unknown) => err as Error,
+      ),
+      late,
+    ]);
+    clearTimeout(timer);
+    if (outcome === 'late')
+      log.error(`${what} did not finish within ${stopStepMs / 1000} s; shutting down without it`);
+    else if (outcome instanceof Error) log.warn({ err: outcome }, `${what} failed`);
+  };
   const shutdown = async () => {
     if (stopping) return;
     stopping = true;
     log.info('shutting down');
     keeper?.stop();
-    for (const { name, service } of running.reverse()) {
-      await service.stop().catch((err: unknown) => log.error({ err, service: name }, 'service stop failed'));
-    }
-    await ctx.nc.drain().catch((err: unknown) => log.warn({ err }, 'NATS drain failed'));
-    await ctx.pool.end().catch((err: unknown) => log.warn({ err }, 'pool end failed'));
+    for (const { name, service } of running.reverse()) await step(`stopping ${name}`, () => service.stop());
+    await step('draining NATS', () => ctx.nc.drain());
+    await step('closing the database pool', () => ctx.pool.end());
     await http.close();
+    // Not cut short: the embedded PostgreSQL's own shutdown may take its time, and must finish.
     for (const close of options.onShutdown ?? [])
       await close().catch((err: unknown) => log.warn({ err }, 'close failed'));
     log.info('stopped');

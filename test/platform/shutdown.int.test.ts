@@ -1,0 +1,58 @@
+import { loadConfig, runServices, type Logger, type Service } from '@wachtpost/platform';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../support/database';
+import { startNatsServer, type TestNatsServer } from '../support/nats-server';
+
+/** A logger that keeps what it is given, to see what an operator would read. */
+function capturingLog() {
+  const lines: { level: string; msg: string }[] = [];
+  const at = (level: string) => (fields: Record<string, unknown> | string, msg?: string) =>
+    void lines.push({ level, msg: typeof fields === 'string' ? fields : msg! });
+  const log = {
+    warn: at('warn'),
+    info: at('info'),
+    error: at('error'),
+    fatal: at('fatal'),
+  } as unknown as Logger;
+  return { log, lines };
+}
+
+// A service whose stop never returns (a write waiting on a locked table, a hung server) must not hold the whole
+// shutdown until the signal handler's 15 s kill, with nothing in the log but "shutting down".
+describe('shutdown with a service that does not stop', () => {
+  let nats: TestNatsServer;
+  let db: TestDatabase;
+  beforeAll(async () => {
+    nats = await startNatsServer();
+    db = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await nats.stop();
+    await db.drop();
+  });
+
+  it('names the step that hung, goes on without it, and still closes what comes after', async () => {
+    const stuck: Service = {
+      name: 'stuck',
+      start: () => Promise.resolve({ stop: () => new Promise<void>(() => undefined) }),
+    };
+    let closedAfter = false;
+    const { log, lines } = capturingLog();
+    const system = await runServices([stuck], {
+      config: loadConfig({ DATABASE_URL: db.url, NATS_URL: nats.url, PORT: '0' }),
+      log,
+      installSignalHandlers: false,
+      stopStepMs: 500,
+      onShutdown: [() => Promise.resolve(void (closedAfter = true))],
+    });
+    const began = Date.now();
+    await system.shutdown();
+    expect(Date.now() - began).toBeLessThan(3000);
+    expect(lines).toContainEqual({
+      level: 'error',
+      msg: 'stopping stuck did not finish within 0.5 s; shutting down without it',
+    });
+    expect(closedAfter).toBe(true);
+    expect(lines.at(-1)).toEqual({ level: 'info', msg: 'stopped' });
+  });
+});
