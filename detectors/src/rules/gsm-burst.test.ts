@@ -102,4 +102,24 @@ describe('gsm-burst', () => {
   it('allowlisted devices are not bursts', () => {
     expect(run(bursts('t', '2026-06-20T12:00:00.000Z', 8, { deviceKey: 'svc-1' })).alerts()).toHaveLength(0);
   });
+
+  describe('the night the clocks go back (2026-10-25, Amsterdam): 02:00-02:59 local happens twice', () => {
+    // 10 bursts at 02:00 local every night: 00:00Z in CEST; on the 25th at 00:00Z and again at 01:00Z (CET).
+    const nights = (from: number, to: number) => {
+      const out: SensorEvent[] = [];
+      for (let day = from; day <= to; day++)
+        out.push(...bursts(`h${day}`, `2026-10-${day}T00:00:00.000Z`, 10));
+      return out;
+    };
+    const secondTwoOClock = bursts('h25b', '2026-10-25T01:00:00.000Z', 10);
+
+    it('an ordinary night with its hour lived twice raises nothing', () => {
+      expect(runAfterHistory(nights(11, 24), [...nights(25, 25), ...secondTwoOClock]).raised).toHaveLength(0);
+    });
+
+    it('and leaves the baseline of the nights after it as it was', () => {
+      const history = [...nights(11, 25), ...secondTwoOClock];
+      expect(runAfterHistory(history, bursts('t', '2026-10-26T01:00:00.000Z', 11)).raised).toHaveLength(1);
+    });
+  });
 });

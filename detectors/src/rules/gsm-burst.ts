@@ -3,7 +3,7 @@ import type { RuleContext } from '../engine/context';
 import { ddel, dget, dgetOrSet, dset, type Dict } from '../engine/dict';
 import type { Evidence } from '../engine/evidence';
 import { formatDay, localHour } from '../engine/local-time';
-import type { EpochMs } from '../engine/time';
+import { HOUR, type EpochMs } from '../engine/time';
 
 /**
  * gsm-burst (medium): GSM bursts in a wing in one local hour exceed that wing's baseline for that hour of
@@ -22,7 +22,10 @@ const RULE = 'gsm-burst';
 const MAX_HOUR_EVIDENCE = 50;
 
 export interface GsmBurstState {
-  /** Wing -> local hour bucket (day * 24 + hour) -> bursts. Local hours keep "that hour of day" right across DST. */
+  /**
+   * Wing -> local hour bucket (day * 24 + hour; + 0.5 for the second run of the hour the clocks go back) ->
+   * bursts. Local hours keep "that hour of day" right across DST.
+   */
   counts: Dict<Dict<number>>;
   /** Wing -> the current bucket's bursts, for evidence. */
   current: Dict<{ bucket: number; evidence: Evidence[] }>;
@@ -34,7 +37,11 @@ export function onGsm(ctx: RuleContext, ev: GsmEvent, t: EpochMs): void {
   const p = ctx.params[RULE];
   const state = ctx.lane.bursts;
   const { day, hour } = localHour(ctx.view.timeZone, t);
-  const bucket = day * 24 + hour;
+  // The hour the clocks go back is lived twice. Its second run is a bucket of its own (x.5): one bucket
+  // held two hours of traffic against a one-hour baseline, and inflated that hour's baseline for two weeks.
+  // Baselines read whole-numbered buckets, the first run.
+  const before = localHour(ctx.view.timeZone, t - HOUR);
+  const bucket = day * 24 + hour + (before.day === day && before.hour === hour ? 0.5 : 0);
   const first = ctx.lane.firstAt === null ? null : localHour(ctx.view.timeZone, ctx.lane.firstAt);
   for (const wing of ctx.view.wingsOfZone(ev.zoneId)) {
     const counts = dgetOrSet(state.counts, wing, (): Dict<number> => ({}));
