@@ -60,12 +60,19 @@ export async function runServices(services: Service[], options: RunOptions): Pro
   const running: { name: string; service: RunningService }[] = [];
   const readiness = async (): Promise<ReadinessReport> => {
     const checks: Record<string, string> = {};
+    const timedOut = new Set<string>();
     const probe = async (name: string, fn: () => Promise<unknown>) => {
+      let answered = false;
       try {
-        await withTimeout(fn(), 2000, name);
+        await withTimeout(
+          fn().finally(() => (answered = true)),
+          2000,
+          name,
+        );
         checks[name] = 'ok';
       } catch (err) {
         checks[name] = (err as Error).message;
+        if (!answered) timedOut.add(name);
       }
     };
     if (stopping) checks.shutdown = 'shutting down';
@@ -83,6 +90,11 @@ export async function runServices(services: Service[], options: RunOptions): Pro
       ),
       ...running.map(({ name, service }) => probe(name, () => service.ready?.() ?? Promise.resolve())),
     ]);
+    // A service's own check asks NATS (its consumer); with NATS away it times out, which would read as that
+    // service being broken.
+    if (checks.nats !== 'ok') {
+      for (const { name } of running) if (timedOut.has(name)) checks[name] = 'waiting for NATS (see "nats")';
+    }
     return { ready: Object.values(checks).every((c) => c === 'ok'), checks };
   };
   const registry = createRegistry();
