@@ -146,4 +146,40 @@ describe('contraband-delivery', () => {
     const later = h.engine.step(h.state, drone('d9', at(40), 'T9', SPOTS.outside)).changes;
     expect(later.filter((c) => c.alert.rule === 'contraband-delivery')).toHaveLength(1);
   });
+
+  it.each([
+    { name: 'another track', track: 'T2' },
+    { name: 'the same Remote ID track', track: 'T1' },
+  ])(
+    'a second drop minutes after the operator closed the first delivery pages again ($name)',
+    ({ track }) => {
+      const h = harness();
+      h.run([...incursion(), gsm('g1', at(30), 'a-02')], { heartbeatEveryMin: 10, until: at(44) });
+      const [first] = h.alerts('contraband-delivery');
+      h.engine.command(h.state, { action: 'resolve', alertId: first!.alertId, at: at(45) });
+      h.run(
+        [
+          drone('d3', at(50), track, SPOTS.overA),
+          drone('d4', at(51), track, SPOTS.overA),
+          gsm('g2', at(55), 'a-03'),
+        ],
+        {
+          heartbeatEveryMin: 10,
+        },
+      );
+      const open = h.alerts('contraband-delivery').filter((a) => a.status === 'open');
+      expect(open).toMatchObject([{ alertId: 'pi-test:contraband-delivery:a#2', cellIds: ['a-03'] }]);
+    },
+  );
+
+  it('activity of the delivery the operator closed stays with the closed alert during the cool-down', () => {
+    const h = harness();
+    h.run([...incursion(), gsm('g1', at(30), 'a-02')], { heartbeatEveryMin: 10, until: at(44) });
+    const [first] = h.alerts('contraband-delivery');
+    h.engine.command(h.state, { action: 'resolve', alertId: first!.alertId, at: at(45) });
+    h.run([gsm('g2', at(55), 'a-03')], { heartbeatEveryMin: 10 });
+    expect(h.alerts('contraband-delivery').map((a) => [a.alertId, a.status, a.count])).toEqual([
+      ['pi-test:contraband-delivery:a', 'resolved', 3],
+    ]);
+  });
 });

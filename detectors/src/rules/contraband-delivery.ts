@@ -32,6 +32,8 @@ interface Incursion {
   id0: string;
   sensor0: string;
   t1: EpochMs;
+  /** Start of the drone's latest pass (see drone-tracks' Incident.since); absent on states written before. */
+  since?: EpochMs;
 }
 
 export interface ContrabandState {
@@ -56,13 +58,15 @@ export function recordIncursion(
   sensorId: string,
 ): void {
   const state = ctx.lane.contraband;
+  const pass = dget(ctx.lane.drones.incidents, incident)?.since ?? t;
   for (const wing of ctx.view.wingsNear(at, ctx.params[RULE].nearM)) {
     const list = dgetOrSet(state.incursions, wing, () => []);
     const known = list.find((i) => i.incident === incident);
     if (!known) {
-      list.push({ incident, t0: t, id0: eventId, sensor0: sensorId, t1: t });
+      list.push({ incident, t0: t, id0: eventId, sensor0: sensorId, t1: t, since: Math.min(pass, t) });
       continue;
     }
+    known.since = Math.max(known.since ?? known.t0, Math.min(pass, t));
     if (t < known.t0 || (t === known.t0 && eventId < known.id0)) {
       known.t0 = t;
       known.id0 = eventId;
@@ -70,6 +74,19 @@ export function recordIncursion(
     }
     known.t1 = Math.max(known.t1, t);
   }
+}
+
+/**
+ * When the latest drone pass over or near the wing that GSM activity at `t` follows began: a delivery
+ * after the operator closed the wing's alert is a new one when its drone came after the close.
+ */
+function latestPassBefore(state: ContrabandState, wing: string, t: EpochMs, windowMs: number): EpochMs {
+  let latest = Number.NEGATIVE_INFINITY;
+  for (const i of dget(state.incursions, wing) ?? []) {
+    if (i.t0 > t || i.t1 + windowMs < t) continue;
+    latest = Math.max(latest, i.since !== undefined && i.since <= t ? i.since : i.t0);
+  }
+  return latest;
 }
 
 /** The earliest incursion over or near the wing that GSM activity at `t` follows within the window. */
@@ -131,6 +148,7 @@ export function onGsm(ctx: RuleContext, ev: GsmEvent, t: EpochMs): void {
       fits: [`z:${ev.zoneId}`],
       // "Quiet" means nothing was heard; with a sensor down that may be blindness, not quiet.
       incomplete: quietZone ? ctx.gaps(ev.zoneId, t - quietMs, t) : [],
+      since: latestPassBefore(state, wing, t, p.windowH * HOUR),
     });
   }
 }
