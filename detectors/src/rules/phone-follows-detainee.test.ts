@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SensorEvent } from '@wachtpost/contracts';
-import { gsm, harness, heartbeat, roster } from '../testing/fixtures';
+import { gsm, harness, heartbeat, roster, search } from '../testing/fixtures';
 
 const MOVE = Date.parse('2026-06-04T10:00:00.000Z');
 /** Hours after the move, as an ISO instant. */
@@ -177,5 +177,14 @@ describe('phone-follows-detainee', () => {
     expect(run.changesOf('phone-follows-detainee')[0]!.incomplete).toEqual(['gsm-a']);
     // Degraded is still heard: no offline alert of its own.
     expect(run.alerts('sensor-offline')).toEqual([]);
+  });
+
+  it('once the phone is found in B, the end of the watch raises no second alert for the same move', () => {
+    const find = search('s1', h(50), ['b-01'], [{ category: 'phone', cellId: 'b-01' }]);
+    const run = follows([...history(), move, gsm('b1', h(11), 'b-01'), find]);
+    expect(run.changesOf('phone-follows-detainee').map((c) => [c.change, c.alert.alertId])).toEqual([
+      ['opened', 'pi-test:phone-follows-detainee:D-1'],
+      ['resolved', 'pi-test:phone-follows-detainee:D-1'],
+    ]);
   });
 });

@@ -203,7 +203,9 @@ export function nextDue(ctx: RuleContext): EpochMs | null {
 export function fireDue(ctx: RuleContext, at: EpochMs): void {
   const p = ctx.params[RULE];
   for (const [detaineeId, w] of Object.entries(ctx.lane.follows.watches)) {
-    if (w.movedAt + p.stopH * HOUR <= at) evaluate(ctx, w, at);
+    // A watch that fired is done deciding: raising it again here (at the end of its window) opened a
+    // second alert for the same move after a search had found the phone and resolved the first.
+    if (!w.fired && w.movedAt + p.stopH * HOUR <= at) evaluate(ctx, w, at);
     if (startEnds(w, p) <= at) ddel(ctx.lane.follows.watches, detaineeId);
   }
 }
