@@ -187,4 +187,13 @@ describe('phone-follows-detainee', () => {
       ['resolved', 'pi-test:phone-follows-detainee:D-1'],
     ]);
   });
+  it.each([
+    { name: 'in B, where the phone went', cell: 'b-01', resolves: true },
+    { name: 'in A, where it was said to have stopped', cell: 'a-01', resolves: false },
+  ])('a search that finds a phone $name: resolves=$resolves', ({ cell, resolves }) => {
+    const find = search('s1', h(50), [cell], [{ category: 'phone', cellId: cell }]);
+    const run = follows([...history(), move, gsm('b1', h(11), 'b-01'), find]);
+    const resolved = run.changesOf('phone-follows-detainee').filter((c) => c.change === 'resolved');
+    expect(resolved.map((c) => c.outcome?.cellId)).toEqual(resolves ? [cell] : []);
+  });
 });

@@ -10,7 +10,8 @@ import { foundDevice } from './search-missed';
  * open contraband-delivery, persistent-phone and phone-follows-detainee alerts on C as confirmed. The
  * outcome travels with the change so the runtime can store it for precision statistics. Alerts that
  * started after the search ended are about something else and stay open, and so does a wing's
- * contraband-delivery alert while cells it names were not searched.
+ * contraband-delivery alert while cells it names were not searched, and a phone-follows-detainee alert
+ * when the phone was found in the cell the detainee left.
  */
 export function onSearch(ctx: RuleContext, ev: SearchEvent): void {
   const endedAt = toMs(ev.endedAt);
@@ -26,7 +27,10 @@ export function onSearch(ctx: RuleContext, ev: SearchEvent): void {
           CONFIRMABLE_RULES.has(r.rule) &&
           r.alert.cellIds.includes(cell) &&
           r.firstMs <= endedAt &&
-          (r.rule !== 'contraband-delivery' || r.alert.cellIds.every((c) => searched.has(c))),
+          (r.rule !== 'contraband-delivery' || r.alert.cellIds.every((c) => searched.has(c))) &&
+          // A phone found in A, where the phone was said to have stopped, does not confirm that it followed
+          // the detainee: only a find where it turned up after the move (the cells the alert fits) does.
+          (r.rule !== 'phone-follows-detainee' || r.fits.includes(`z:${cell}`)),
       )
       .sort((a, b) => (a.id < b.id ? -1 : 1));
     for (const rec of confirmed) {
