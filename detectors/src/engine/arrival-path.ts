@@ -7,7 +7,8 @@ import { isLatestOf, observeHeartbeat, observeSensor } from './clock';
 import type { RuleContext } from './context';
 import { holdsDroneReport, observeDrone } from './drone-tracks';
 import type { LaneState } from './lane-state';
-import type { EpochMs } from './time';
+import { dget } from './dict';
+import { SECOND, type EpochMs } from './time';
 
 /** Heartbeat interval assumed for a sensor the site model does not list (validation normally rejects those). */
 const FALLBACK_INTERVAL_S = 60;
@@ -18,9 +19,11 @@ const FALLBACK_INTERVAL_S = 60;
  */
 export function onArrival(ctx: RuleContext, ev: SensorEvent, t: EpochMs): void {
   const interval = ctx.view.index.sensors.get(ev.sensorId)?.heartbeatIntervalS ?? FALLBACK_INTERVAL_S;
-  const { returned } = observeSensor(ctx.lane.clock, ev.sensorId, t, ev.eventId, interval);
+  const latenessMs = ctx.params.engine.allowedLatenessS * SECOND;
+  const { returned } = observeSensor(ctx.lane.clock, ev.sensorId, t, ev.eventId, interval, latenessMs);
   if (ev.kind === 'heartbeat') onHeartbeat(ctx, ev, t);
-  if (returned) sensorOffline.onSensorBack(ctx, ev.sensorId, t);
+  // Back at the time it counts as heard (see observeSensor): the resolve is not dated inside the outage.
+  if (returned) sensorOffline.onSensorBack(ctx, ev.sensorId, dget(ctx.lane.clock.sensors, ev.sensorId)!.last);
   if (ev.kind === 'drone') onDrone(ctx, ev, t);
 }
 

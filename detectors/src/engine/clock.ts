@@ -84,13 +84,18 @@ function sensorClock(clock: ClockState, sensorId: string, t: EpochMs, intervalS:
   return sensor;
 }
 
-/** Records that a sensor was heard at `t`; `returned` when it had been declared offline and is back. */
+/**
+ * Records that a sensor was heard at `t`; `returned` when it had been declared offline and is back. A
+ * sensor back with an event from before the definite time (observed until, less `latenessMs`) is a gateway
+ * forwarding what it buffered: it is alive now, so it counts as heard at the definite time, not at `t`.
+ */
 export function observeSensor(
   clock: ClockState,
   sensorId: string,
   t: EpochMs,
   eventId: string,
   intervalS: number,
+  latenessMs = 0,
 ): { returned: boolean } {
   clock.observedUntil = maxOf(clock.observedUntil, t);
   const sensor = sensorClock(clock, sensorId, t, intervalS);
@@ -101,11 +106,13 @@ export function observeSensor(
     sensor.lastId = eventId;
     return { returned: false };
   }
-  sensor.last = t;
+  // Heard at its buffered event's time, it was declared offline again at once and flapped through the
+  // backlog, one reopen and resolve per forwarded event, and stayed open an hour more as flapping.
+  sensor.last = Math.max(t, clock.observedUntil - latenessMs);
   sensor.lastId = eventId;
   sensor.offlineSince = null;
   clock.offlineCheckAt = null;
-  noteLive(clock, t);
+  noteLive(clock, sensor.last);
   closeGap(sensor, 'silent', t);
   return { returned: true };
 }

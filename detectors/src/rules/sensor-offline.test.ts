@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SensorEvent } from '@wachtpost/contracts';
-import { asExercise, harness, heartbeat } from '../testing/fixtures';
+import { asExercise, gsm, harness, heartbeat } from '../testing/fixtures';
 
 const T0 = Date.parse('2026-06-01T12:00:00.000Z');
 const at = (s: number) => new Date(T0 + s * 1000).toISOString();
@@ -133,5 +133,19 @@ describe('sensor-offline', () => {
     expect(changes).toHaveLength(7);
     expect(changes[0]!.alert).toMatchObject({ count: 1, evidence: [], openedAt: at(3 * 3600) });
     expect(changes[0]!.alert.summary).toContain('it was expected');
+  });
+
+  it('a gateway back after a network outage that sends what it buffered first is back once, not flapping', () => {
+    // gsm-b (30 s heartbeats) loses its link at t=600 for 30 minutes, noticing a phone every 3 minutes;
+    // at t=2400 it forwards the 10 buffered detections, oldest first, and beats again.
+    const buffered = Array.from({ length: 10 }, (_, i) => gsm(`g${i}`, at(600 + 180 * (i + 1) - 90), 'b-01'));
+    const before = byTime([...beats('gsm-b', 0, 600, 30), ...beats('radar-1', 0, 2400, 10)]);
+    const after = byTime([...beats('gsm-b', 2400, 3600, 30), ...beats('radar-1', 2410, 3600, 10)]);
+    const run = harness();
+    run.run([...before, ...buffered, ...after], { heartbeatEveryMin: 0 });
+    expect(run.changesOf('sensor-offline').map((c) => [c.change, c.alert.alertId])).toEqual([
+      ['opened', 'pi-test:sensor-offline:gsm-b'],
+      ['resolved', 'pi-test:sensor-offline:gsm-b'],
+    ]);
   });
 });
