@@ -148,4 +148,26 @@ describe('sensor-offline', () => {
       ['resolved', 'pi-test:sensor-offline:gsm-b'],
     ]);
   });
+
+  it('a fault that lasts 40 minutes is one alert opened and resolved, not a revision per heartbeat', () => {
+    const run = harness();
+    const faulty = (s: number) => (s >= 600 && s < 3000 ? 'fault' : 'ok');
+    const events = Array.from({ length: 121 }, (_, i) =>
+      heartbeat(`f${i}`, at(i * 30), 'gsm-a', faulty(i * 30), { intervalS: 30 }),
+    );
+    run.run(byTime([...events, ...beats('radar-1', 0, 3600, 30)]), { heartbeatEveryMin: 0 });
+    expect(run.changesOf('sensor-offline').map((c) => c.change)).toEqual(['opened', 'resolved']);
+  });
+
+  it('an operator who closes a sensor that is still faulty sees it again at its next heartbeat', () => {
+    const run = harness();
+    run.run(byTime([...beats('gsm-a', 0, 60, 30, 'fault'), ...beats('radar-1', 0, 60, 30)]), {
+      heartbeatEveryMin: 0,
+    });
+    run.engine.command(run.state, { action: 'resolve', alertId: 'pi-test:sensor-offline:gsm-a', at: at(70) });
+    run.run(byTime([...beats('gsm-a', 90, 90, 30, 'fault'), ...beats('radar-1', 90, 90, 30)]), {
+      heartbeatEveryMin: 0,
+    });
+    expect(run.alerts('sensor-offline')[0]!.status).toBe('open');
+  });
 });

@@ -1,5 +1,5 @@
 import type { HeartbeatEvent } from '@wachtpost/contracts';
-import { autoResolve } from '../engine/alert-book';
+import { autoResolve, currentRecord } from '../engine/alert-book';
 import type { OfflineDeclaration } from '../engine/clock';
 import type { RuleContext } from '../engine/context';
 import { dget } from '../engine/dict';
@@ -52,6 +52,11 @@ export function onDeclaredOffline(ctx: RuleContext, d: OfflineDeclaration): void
 
 /** A heartbeat said `fault`: no window needed, the control room hears at once. */
 export function onFaultHeartbeat(ctx: RuleContext, ev: HeartbeatEvent, t: EpochMs): void {
+  // A fault that goes on is no news while its alert is open: a revision per heartbeat (80 for a 40-minute
+  // fault at 30 s) kept bumping the alert. Its start raises, and so does a beat after the alert was closed.
+  const faultSince = dget(ctx.lane.clock.sensors, ev.sensorId)?.faultSince ?? t;
+  const current = currentRecord(ctx.bc, RULE, ev.sensorId);
+  if (faultSince < t && current && current.alert.status !== 'resolved') return;
   const base = sensorDraftBase(ctx, ev.sensorId);
   ctx.raise({
     rule: RULE,
