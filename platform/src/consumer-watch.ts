@@ -100,10 +100,15 @@ export class ConsumerWatch {
   private sameStream(found: { streamCreated?: string }): boolean {
     const { stream, consumer, log, sequencesMatter, onRecreated } = this.options;
     if (sequencesMatter && !this.recreated && found.streamCreated !== this.streamCreated) {
+      // nats-server 2.9 also moves the creation time when it restarts after a stream update: the worker,
+      // started again, checks its state against the stream's messages and goes on where it was if it is the same.
       this.recreated = onRecreated
         ? `the ${stream} stream was recreated (its sequences start again): the worker is starting again on the new stream`
         : `the ${stream} stream was recreated (its sequences start again): restart this worker to start from the new stream`;
-      log.error({ stream, consumer, was: this.streamCreated, now: found.streamCreated }, this.recreated);
+      log[onRecreated ? 'warn' : 'error'](
+        { stream, consumer, was: this.streamCreated, now: found.streamCreated },
+        this.recreated,
+      );
       onRecreated?.();
     }
     return !this.recreated;

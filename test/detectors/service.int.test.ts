@@ -97,4 +97,30 @@ describe('detectors service', () => {
     expect(after.alertId).toBe(before!.alertId);
     expect(after.body.evidence.length).toBeGreaterThan(before!.body.evidence.length);
   });
+
+  it('goes on after a NATS server came back without its store, with no one probing /readyz', async () => {
+    await h.publishEvents([{ ...drone(3, 'start'), trackId: 'svc-3' }]);
+    const holding = async (eventId: string) =>
+      (await h.alerts()).find((a) => a.body.evidence.includes(eventId));
+    const first = await waitFor(() => holding('svc-drone-3'), 15_000, 'an alert with the first report');
+    await h.nats.restart(0, { wipeStore: true });
+    // pnpm start provisions what went missing within 5 s.
+    await waitFor(
+      async () =>
+        provisionJetStream(h.nc, h.config, quietLog).then(
+          () => true,
+          () => false,
+        ),
+      15_000,
+      'streams provisioned again',
+    );
+    await h.publishEvents([{ ...drone(4, 'update'), trackId: 'svc-3' }]);
+    const after = await waitFor(
+      () => holding('svc-drone-4'),
+      20_000,
+      "the open alert to take the new stream's report",
+    );
+    expect(after.alertId).toBe(first.alertId);
+    expect(after.rev).toBeGreaterThan(first.rev);
+  });
 });

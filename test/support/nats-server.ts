@@ -33,8 +33,11 @@ export async function waitForPort(port: number, timeoutMs = 10_000): Promise<voi
 export interface TestNatsServer {
   url: string;
   port: number;
-  /** Kills the server (SIGKILL) and starts it again on the same port and store: a crash and restart. */
-  restart(downMs?: number): Promise<void>;
+  /**
+   * Kills the server (SIGKILL) and starts it again on the same port and store: a crash and restart. With
+   * `wipeStore`, it comes back without its store (streams and consumers gone), like a server whose disk was lost.
+   */
+  restart(downMs?: number, options?: { wipeStore?: boolean }): Promise<void>;
   stop(): Promise<void>;
   kill(): Promise<void>;
   start(): Promise<void>;
@@ -70,8 +73,9 @@ export async function startNatsServer(): Promise<TestNatsServer> {
     port,
     start,
     kill,
-    async restart(downMs = 0) {
+    async restart(downMs = 0, options = {}) {
       await kill();
+      if (options.wipeStore) rmSync(join(storeDir, 'jetstream'), { recursive: true, force: true });
       await new Promise((r) => setTimeout(r, downMs));
       await start();
     },

@@ -18,6 +18,12 @@ export interface FeedOutcome {
 /** A position in the input: the last stream sequence and the last clock input the state includes. */
 export interface Position {
   seq: number;
+  /**
+   * When the stream stored the message at `seq` (epoch ms): with `seq`, it tells this stream from one deleted
+   * and created again, which numbers its messages from 1 again. Absent before the first message, and in
+   * snapshots written before it was recorded.
+   */
+  seqStoredAtMs?: number;
   clockNo: number;
 }
 
@@ -51,6 +57,7 @@ export class Correlator {
   private readonly retentionMs: number;
   private state: EngineState;
   private seq: number;
+  private seqStoredAtMs: number | undefined;
   private clockNo: number;
   private replay: ClockInput[];
 
@@ -61,6 +68,7 @@ export class Correlator {
     const restored = options.restored;
     this.state = restored?.state ?? options.engine.initialState();
     this.seq = restored?.seq ?? 0;
+    this.seqStoredAtMs = restored?.seqStoredAtMs;
     this.clockNo = restored?.clockNo ?? 0;
     this.replay = [...(restored?.replay ?? [])].sort((a, b) => a.no - b.no);
   }
@@ -79,6 +87,7 @@ export class Correlator {
     if (message.seq <= this.seq) return { result: 'redelivered' };
     this.replayUpTo(message.seq - 1, out);
     this.seq = message.seq;
+    this.seqStoredAtMs = message.storedAtMs;
     const verdict = validateSensorMessage(message.subject, message.data, {
       sites: this.sites,
       now: message.storedAtMs,
@@ -125,7 +134,12 @@ export class Correlator {
   }
 
   snapshot(): Snapshot {
-    return { state: packState(this.state), seq: this.seq, clockNo: this.clockNo };
+    return {
+      state: packState(this.state),
+      seq: this.seq,
+      ...(this.seqStoredAtMs !== undefined && { seqStoredAtMs: this.seqStoredAtMs }),
+      clockNo: this.clockNo,
+    };
   }
 
   /** For tests and diagnostics. */

@@ -1,32 +1,47 @@
 import { describe, expect, it } from 'vitest';
+import type { Restored } from './correlator';
 import { carriedOver, fromAnotherStream } from './restore';
-import type { LoadedState } from './state-store';
 
-const OLD = '2026-11-29T21:00:00.123456789Z';
-const NEW = '2026-11-29T22:00:00.5Z';
+const STORED_AT = 1_764_450_000_123;
 const tick = (no: number, afterSeq: number) =>
   ({ no, afterSeq, kind: 'advance', siteId: 'demo', at: 1000 * no }) as const;
-const loaded = (seq: number, streamCreated?: string): LoadedState => ({
+const restored = (seq: number, seqStoredAtMs?: number): Restored => ({
   state: undefined,
   seq,
+  ...(seqStoredAtMs !== undefined && { seqStoredAtMs }),
   clockNo: 7,
   replay: [tick(8, seq + 2), tick(9, seq + 5)],
-  ...(streamCreated && { streamCreated }),
 });
 
 describe('restoring detector state', () => {
-  it('tells a snapshot of the stream read now from one of a stream created anew', () => {
-    const stream = { created: NEW, state: { last_seq: 5000 } };
-    expect(fromAnotherStream(loaded(4000, NEW), stream)).toBe(false);
+  const stream = { first_seq: 1, last_seq: 5000 };
+  const storedAt = (times: Record<number, number>) => async (seq: number) => times[seq];
+
+  it('knows the stream it was saved from by the message at its sequence', async () => {
+    expect(await fromAnotherStream(restored(4000, STORED_AT), stream, storedAt({ 4000: STORED_AT }))).toBe(
+      false,
+    );
     // Behind the new stream's end, yet from the old one: the sequence alone would not tell.
-    expect(fromAnotherStream(loaded(4000, OLD), stream)).toBe(true);
-    // Written before the stream was recorded: judged by its sequence.
-    expect(fromAnotherStream(loaded(4000), stream)).toBe(false);
-    expect(fromAnotherStream(loaded(6000), stream)).toBe(true);
+    expect(
+      await fromAnotherStream(restored(4000, STORED_AT), stream, storedAt({ 4000: STORED_AT + 9 })),
+    ).toBe(true);
+    expect(await fromAnotherStream(restored(6000, STORED_AT), stream, storedAt({}))).toBe(true);
+  });
+
+  it('takes a message aged out or deleted from the stream, or a first start, for no sign', async () => {
+    const aged = { first_seq: 4500, last_seq: 9000 };
+    expect(await fromAnotherStream(restored(4000, STORED_AT), aged, storedAt({}))).toBe(false);
+    expect(await fromAnotherStream(restored(4000, STORED_AT), stream, storedAt({}))).toBe(false);
+    expect(await fromAnotherStream(restored(0), stream, storedAt({}))).toBe(false);
+  });
+
+  it('judges a snapshot written before stored times were recorded by its sequence', async () => {
+    expect(await fromAnotherStream(restored(4000), stream, storedAt({ 4000: STORED_AT }))).toBe(false);
+    expect(await fromAnotherStream(restored(6000), stream, storedAt({}))).toBe(true);
   });
 
   it('carries a state over to a new stream: read from its first message, logged clock inputs before it', () => {
-    expect(carriedOver(loaded(4000, OLD))).toEqual({
+    expect(carriedOver(restored(4000, STORED_AT))).toEqual({
       state: undefined,
       seq: 0,
       clockNo: 7,

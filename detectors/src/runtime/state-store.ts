@@ -7,26 +7,14 @@ import type { ClockInput, OperatorInput } from './clock-input';
 import type { Restored, Snapshot } from './correlator';
 
 // Only a newer position replaces the stored one: a slow write of an older snapshot must not win over a newer
-// one whose transaction already deleted the clock inputs the older one would need. A snapshot of a stream
-// created anew replaces one of the old stream whatever its sequence (the new stream counts from 1 again).
+// one whose transaction already deleted the clock inputs the older one would need.
 const SAVE_SNAPSHOT = `
-INSERT INTO detector_state (partition, stream_seq, clock_no, packed, stream_created, updated_at)
+INSERT INTO detector_state (partition, stream_seq, seq_stored_at, clock_no, packed, updated_at)
 VALUES ($1, $2, $3, $4, $5, now())
 ON CONFLICT (partition) DO UPDATE SET
-  stream_seq = EXCLUDED.stream_seq, clock_no = EXCLUDED.clock_no, state = NULL, packed = EXCLUDED.packed,
-  stream_created = EXCLUDED.stream_created, updated_at = now()
-WHERE detector_state.stream_created IS DISTINCT FROM EXCLUDED.stream_created
-   OR (detector_state.stream_seq, detector_state.clock_no) <= (EXCLUDED.stream_seq, EXCLUDED.clock_no)`;
-
-/** A snapshot as stored: with the creation time of the stream its sequence counts in. */
-export interface StoredSnapshot extends Snapshot {
-  streamCreated: string;
-}
-
-/** A stored snapshot as loaded; `streamCreated` is absent for one written before it was recorded. */
-export interface LoadedState extends Restored {
-  streamCreated?: string;
-}
+  stream_seq = EXCLUDED.stream_seq, seq_stored_at = EXCLUDED.seq_stored_at, clock_no = EXCLUDED.clock_no,
+  state = NULL, packed = EXCLUDED.packed, updated_at = now()
+WHERE (detector_state.stream_seq, detector_state.clock_no) <= (EXCLUDED.stream_seq, EXCLUDED.clock_no)`;
 
 /**
  * Compressed off the event loop (zlib runs on libuv's threads), at the fastest level: about 40% of the bytes,
@@ -42,10 +30,16 @@ const inflate = promisify(zlib.inflate);
 export async function saveSnapshot(
   db: Pool | PoolClient,
   partition: string,
-  snapshot: StoredSnapshot,
+  snapshot: Snapshot,
 ): Promise<void> {
   const packed = await deflate(snapshot.state, { level: zlib.constants.Z_BEST_SPEED });
-  await db.query(SAVE_SNAPSHOT, [partition, snapshot.seq, snapshot.clockNo, packed, snapshot.streamCreated]);
+  await db.query(SAVE_SNAPSHOT, [
+    partition,
+    snapshot.seq,
+    snapshot.seqStoredAtMs ?? null,
+    snapshot.clockNo,
+    packed,
+  ]);
   await db.query('DELETE FROM detector_clock WHERE partition = $1 AND no <= $2', [
     partition,
     snapshot.clockNo,
@@ -56,14 +50,14 @@ export async function saveSnapshot(
  * The last snapshot of a partition and the clock inputs logged after it, or undefined on a first start.
  * (The snapshot is written by commitUnit, inside a batch's transaction.)
  */
-export async function loadSnapshot(pool: Pool, partition: string): Promise<LoadedState | undefined> {
+export async function loadSnapshot(pool: Pool, partition: string): Promise<Restored | undefined> {
   const { rows } = await pool.query<{
     stream_seq: string;
     clock_no: string;
     state: EngineState | null;
     packed: Buffer | null;
-    stream_created: string | null;
-  }>('SELECT stream_seq, clock_no, state, packed, stream_created FROM detector_state WHERE partition = $1', [
+    seq_stored_at: string | null;
+  }>('SELECT stream_seq, seq_stored_at, clock_no, state, packed FROM detector_state WHERE partition = $1', [
     partition,
   ]);
   const row = rows[0];
@@ -85,7 +79,7 @@ export async function loadSnapshot(pool: Pool, partition: string): Promise<Loade
     state: row ? unpackState(row.packed ? (await inflate(row.packed)).toString() : row.state!) : undefined,
     seq: row ? Number(row.stream_seq) : 0,
     clockNo,
-    ...(row?.stream_created && { streamCreated: row.stream_created }),
+    ...(row?.seq_stored_at != null && { seqStoredAtMs: Number(row.seq_stored_at) }),
     replay: logged.rows.map((r) => ({
       no: Number(r.no),
       afterSeq: Number(r.after_seq),
@@ -95,4 +89,29 @@ export async function loadSnapshot(pool: Pool, partition: string): Promise<Loade
       ...(r.command && { command: r.command }),
     })),
   };
+}
+
+/**
+ * Moves a partition's stored position to the start of a stream created anew, keeping its state: the snapshot
+ * at sequence 0, and the clock inputs logged after it placed before the new stream's first message.
+ */
+export async function rebaseSnapshot(pool: Pool, partition: string): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const { rows } = await client.query<{ clock_no: string }>(
+      'UPDATE detector_state SET stream_seq = 0, seq_stored_at = NULL WHERE partition = $1 RETURNING clock_no',
+      [partition],
+    );
+    await client.query('UPDATE detector_clock SET after_seq = 0 WHERE partition = $1 AND no > $2', [
+      partition,
+      rows[0]?.clock_no ?? 0,
+    ]);
+    await client.query('COMMIT');
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
 }

@@ -27,7 +27,7 @@ describe('mergeUnits', () => {
   });
 
   it("carries the last unit's snapshot, and returns a single unit as it is", () => {
-    const snapshot = { state: '{}', seq: 20, clockNo: 3, streamCreated: '2026-11-29T21:00:00Z' };
+    const snapshot = { state: '{}', seq: 20, seqStoredAtMs: 1_700_000_000_000, clockNo: 3 };
     const last: UnitOfWork = { changes: [change('a', 2)], clockInputs: [], snapshot };
     expect(mergeUnits([{ changes: [change('a', 1)], clockInputs: [] }, last]).snapshot).toBe(snapshot);
     expect(mergeUnits([last])).toBe(last);

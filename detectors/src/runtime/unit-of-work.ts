@@ -1,6 +1,6 @@
 import type { AlertChange, ChangeKind } from '../engine/alert-book';
 import type { ClockInput } from './clock-input';
-import type { StoredSnapshot } from './state-store';
+import type { Snapshot } from './correlator';
 
 /**
  * What one batch (or one clock tick) produced and must commit in one transaction: alert changes, the clock
@@ -9,7 +9,7 @@ import type { StoredSnapshot } from './state-store';
 export interface UnitOfWork {
   changes: AlertChange[];
   clockInputs: ClockInput[];
-  snapshot?: StoredSnapshot;
+  snapshot?: Snapshot;
 }
 
 /**

@@ -21,7 +21,7 @@ import { retryUntilDone, StoppedError, type RetryOptions } from './retry';
 import { fromJsMsg, type SensorMessage } from './sensor-message';
 import { Signal } from './signal';
 import { SnapshotPolicy } from './snapshot-policy';
-import { saveSnapshot, type StoredSnapshot } from './state-store';
+import { saveSnapshot } from './state-store';
 import { readStream } from './stream-reader';
 import { mergeUnits, type OutboxRow, type UnitOfWork } from './unit-of-work';
 
@@ -97,8 +97,6 @@ export class DetectorsWorker {
   private js: JetStreamClient;
   private jsm: JetStreamManager | undefined;
   private correlator: Correlator | undefined;
-  /** The creation time of the stream the correlator's sequences count in. */
-  private streamCreated: string | undefined;
   private messages: ConsumerMessages | undefined;
   private receiving: Promise<void> | undefined;
   private filter: string | undefined;
@@ -199,7 +197,7 @@ export class DetectorsWorker {
 
   private async main(): Promise<void> {
     const retry = this.retry('restore');
-    const { restored, streamCreated } = await restoreState({
+    const restored = await restoreState({
       pool: this.options.pool,
       jsm: this.jsm!,
       stream: this.stream,
@@ -214,7 +212,6 @@ export class DetectorsWorker {
       retentionMs: this.options.retentionMs,
       restored,
     });
-    this.streamCreated = streamCreated;
     const republished = await this.sink.drainOutbox();
     if (republished) this.log.info({ republished }, 'published alert revisions a crash had left unpublished');
 
@@ -375,7 +372,7 @@ export class DetectorsWorker {
       // An older snapshot still being written must not land after the final one.
       await this.committed;
       await this.snapshotWrite;
-      unit.snapshot = this.snapshot();
+      unit.snapshot = this.correlator!.snapshot();
     }
     const committed = this.handOver(unit, batch);
     this.committed = committed;
@@ -531,7 +528,7 @@ export class DetectorsWorker {
     const items = this.correlator!.size;
     if (!this.snapshots.due(Date.now(), items)) return;
     const started = performance.now();
-    const snapshot = this.snapshot();
+    const snapshot = this.correlator!.snapshot();
     this.snapshots.taken(Date.now(), performance.now() - started, items);
     const { pool } = this.options;
     this.snapshotWrite = covered
@@ -542,10 +539,6 @@ export class DetectorsWorker {
           this.log.warn({ err: (err as Error).message }, 'snapshot not written');
       })
       .finally(() => (this.snapshotWrite = undefined));
-  }
-
-  private snapshot(): StoredSnapshot {
-    return { ...this.correlator!.snapshot(), streamCreated: this.streamCreated! };
   }
 
   private retry(step: string): RetryOptions {
