@@ -178,12 +178,15 @@ function joinOrOpen(
   at: LatLon,
 ): string {
   const windowMs = fusion.fusionWindowS * SECOND;
+  const sensorPrefix = `${trackKey.slice(0, trackKey.indexOf('/'))}/`;
   const candidates = Object.keys(state.incidents).sort();
   for (const key of candidates) {
     const incident = state.incidents[key]!;
-    const close = incident.recent.some(
-      ([pt, lat, lon]) => Math.abs(pt - t) <= windowMs && distanceM([lat, lon], at) <= fusion.fusionDistanceM,
-    );
+    const close =
+      incident.recent.some(
+        ([pt, lat, lon]) =>
+          Math.abs(pt - t) <= windowMs && distanceM([lat, lon], at) <= fusion.fusionDistanceM,
+      ) || reacquired(incident, sensorPrefix, fusion, t, at);
     if (close) {
       incident.tracks.push(trackKey);
       return key;
@@ -196,6 +199,28 @@ function joinOrOpen(
   }
   dset(state.incidents, trackKey, { firstAt: t, lastAt: t, since: t, tracks: [trackKey], recent: [] });
   return trackKey;
+}
+
+/**
+ * A sensor that lost a drone and picked it up again under a new track id, where it lost it, while the
+ * incident is not yet closed (`incidentGapS`): the same drone. Radar tracks drop for tens of seconds
+ * behind buildings, and each re-acquisition beyond the fusion window paged as a new incursion.
+ */
+function reacquired(
+  incident: Incident,
+  sensorPrefix: string,
+  fusion: FusionParams,
+  t: EpochMs,
+  at: LatLon,
+): boolean {
+  const last = incident.recent.at(-1);
+  return (
+    last !== undefined &&
+    t >= incident.lastAt &&
+    t - incident.lastAt <= fusion.incidentGapS * SECOND &&
+    incident.tracks.some((k) => k.startsWith(sensorPrefix)) &&
+    distanceM([last[1], last[2]], at) <= fusion.fusionDistanceM
+  );
 }
 
 /** Forgets tracks and incidents quiet since before `before`. */

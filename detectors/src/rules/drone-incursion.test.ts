@@ -155,4 +155,18 @@ describe('drone-incursion', () => {
       ['pi-test:drone-incursion:radar-1/T1', 'resolved'],
     ]);
   });
+
+  it('a radar that loses the drone and picks it up 45 s later under a new track id raises one alert', () => {
+    const h = harness();
+    const t0 = Date.parse('2026-06-01T23:00:00.000Z');
+    const iso = (s: number) => new Date(t0 + s * 1000).toISOString();
+    h.run([
+      ...Array.from({ length: 7 }, (_, i) => drone(`p${i}`, iso(i * 10), 'T1', SPOTS.overB)),
+      drone('q0', iso(105), 'T2', { lat: 51.6621, lon: 5.2896 }),
+      drone('q1', iso(115), 'T2', { lat: 51.6621, lon: 5.2896 }),
+    ]);
+    expect(h.alerts('drone-incursion').map((a) => [a.alertId, a.count])).toEqual([
+      ['pi-test:drone-incursion:radar-1/T1', 9],
+    ]);
+  });
 });
