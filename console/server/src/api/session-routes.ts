@@ -28,10 +28,12 @@ export function sessionRoutes(router: Router, api: ApiContext): void {
         'retry-after': String(seconds),
       });
     }
+    // Counted as a failure before the password is checked (in the same tick as the check above), so guesses
+    // sent in parallel cannot all pass the limit while the first ones are still being verified.
+    api.rateLimit.fail(key);
     const user = await findCredentials(api.pool, username);
     const ok = user ? await verifyPassword(user.passwordHash, password) : await dummyVerify(password);
     if (!user || !ok || user.disabled) {
-      api.rateLimit.fail(key);
       api.metrics.logins.inc({ result: 'failed' });
       const reason = !user ? 'unknown user' : !ok ? 'wrong password' : 'disabled';
       await audit(api.pool, { actor: username, action: 'login-failed', ip: c.ip, detail: { reason } });
