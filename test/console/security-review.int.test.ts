@@ -1,4 +1,5 @@
 import { LoginRateLimit } from '@wachtpost/console';
+import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PASSWORD, startConsoleHarness, type ConsoleHarness, type RunningConsole } from '../support/console';
 
@@ -26,5 +27,43 @@ describe('login rate limit', () => {
     expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(15);
     // And the right password waits too, as after sequential failures.
     expect((await login('rita', PASSWORD)).status).toBe(429);
+  });
+});
+
+/** Opens a socket as a browser page would, with the headers given; resolves with how the handshake ended. */
+function handshake(cookie: string, headers: Record<string, string>): Promise<'connected' | 'refused'> {
+  const socket = io(server.base, {
+    transports: ['websocket'],
+    reconnection: false,
+    extraHeaders: { cookie, ...headers },
+  });
+  return new Promise((resolve) => {
+    socket.once('ready', () => {
+      socket.close();
+      resolve('connected');
+    });
+    socket.once('connect_error', () => {
+      socket.close();
+      resolve('refused');
+    });
+  });
+}
+
+describe('pages of another origin of the same site', () => {
+  // SameSite=Strict sends the cookie from any origin of the same site: another port of the console's host,
+  // or a sibling host name. WebSockets are not bound by CORS, so only the server can refuse them.
+  it('cannot open a live socket as the signed-in user', async () => {
+    await h.addUser('otto', 'operator');
+    const cookie = await h.login(server.base, 'otto');
+    const other = `http://127.0.0.1:${server.port + 1}`;
+    expect(await handshake(cookie, { origin: other, 'sec-fetch-site': 'same-site' })).toBe('refused');
+    expect(await handshake(cookie, { origin: other })).toBe('refused');
+    expect(await handshake(cookie, { origin: 'null' })).toBe('refused');
+    // The console's own page, and clients that are not browsers, still connect.
+    expect(await handshake(cookie, { origin: server.base, 'sec-fetch-site': 'same-origin' })).toBe(
+      'connected',
+    );
+    expect(await handshake(cookie, { origin: server.base })).toBe('connected');
+    expect(await handshake(cookie, {})).toBe('connected');
   });
 });

@@ -11,6 +11,7 @@ import type { SilenceCache } from '../alerts/silences';
 import { readCookie, SESSION_COOKIE } from '../auth/cookies';
 import { may } from '../auth/roles';
 import { findSession, type SessionUser } from '../auth/sessions';
+import { fromOtherOrigin } from '../http/same-origin';
 import type { ConsoleMetrics } from '../metrics';
 import { decodeEntry, type FeedEntry } from './alert-feed';
 import type { HealthProblem } from './pipeline-health';
@@ -68,8 +69,16 @@ export class SocketHub {
 
   constructor(private readonly options: SocketHubOptions) {
     this.maxPending = options.maxPendingPackets ?? 2000;
-    // Same origin only (no CORS); cookies are SameSite=Strict, so another site cannot open a socket as the user.
-    this.io = new Server(options.httpServer, { serveClient: false, maxHttpBufferSize: 16 * 1024 });
+    // Same origin only: cookies are SameSite=Strict, so another site cannot open a socket as the user, and
+    // pages of other origins of the same site (another port, a sibling host) are refused here.
+    this.io = new Server(options.httpServer, {
+      serveClient: false,
+      maxHttpBufferSize: 16 * 1024,
+      allowRequest: (req, callback) => {
+        const refused = fromOtherOrigin(req);
+        callback(refused ? 'cross-origin request refused' : null, !refused);
+      },
+    });
     this.io.use((socket, next) => {
       void this.authenticate(socket as LiveSocket).then(
         (error) => next(error),
