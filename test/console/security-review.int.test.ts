@@ -67,3 +67,41 @@ describe('pages of another origin of the same site', () => {
     expect(await handshake(cookie, {})).toBe('connected');
   });
 });
+
+describe('state changes from pages of another origin of the same site', () => {
+  // A form can POST without a body (so without the JSON content type that otherwise forces a preflight), and
+  // the simulator's pause, resume and stop take no body.
+  it('are refused, bodiless POSTs included', async () => {
+    await h.addUser('tess', 'tester');
+    const cookie = await h.login(server.base, 'tess');
+    const started = await h.api(server.base, cookie, 'POST', '/api/simulator/start', {
+      siteId: 'demo',
+      mode: 'load',
+      rate: 1,
+    });
+    expect(started.status).toBe(200);
+    try {
+      const formPost = await fetch(`${server.base}/api/simulator/pause`, {
+        method: 'POST',
+        headers: {
+          cookie,
+          'content-type': 'application/x-www-form-urlencoded',
+          origin: `http://127.0.0.1:${server.port + 1}`,
+          'sec-fetch-site': 'same-site',
+        },
+        body: '',
+      });
+      expect(formPost.status).toBe(403);
+      const view = await h.api<{ phase: string }>(server.base, cookie, 'GET', '/api/simulator');
+      expect(view.body.phase).toBe('running');
+      // The console's own page may.
+      const own = await fetch(`${server.base}/api/simulator/pause`, {
+        method: 'POST',
+        headers: { cookie, origin: server.base, 'sec-fetch-site': 'same-origin' },
+      });
+      expect(own.status).toBe(200);
+    } finally {
+      await h.api(server.base, cookie, 'POST', '/api/simulator/stop');
+    }
+  });
+});

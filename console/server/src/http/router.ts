@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger, RouteHandler } from '@wachtpost/platform';
 import { clientAddress } from './client-address';
 import { HttpError, sendJson } from './respond';
+import { fromOtherOrigin } from './same-origin';
 
 export interface RequestContext {
   req: IncomingMessage;
@@ -51,6 +52,12 @@ export class Router {
       const found = matches.find((m) => m.route.method === req.method);
       if (!found) {
         sendJson(res, 405, { error: `${req.method} is not allowed on ${url.pathname}` });
+        return true;
+      }
+      // JSON bodies already need a CORS preflight this server never grants; bodiless POSTs do not, and a
+      // form on another origin of the same site gets the SameSite=Strict cookie.
+      if (req.method !== 'GET' && req.method !== 'HEAD' && fromOtherOrigin(req)) {
+        sendJson(res, 403, { error: 'cross-origin request refused' });
         return true;
       }
       const params: Record<string, string> = {};
