@@ -105,3 +105,19 @@ describe('state changes from pages of another origin of the same site', () => {
     }
   });
 });
+
+describe('the admin password from WACHTPOST_ADMIN_PASSWORD', () => {
+  it('ends the admin sessions when it changes, as every password change does', async () => {
+    const cookie = await h.login(server.base, 'admin');
+    const rotated = await h.startConsole({ env: { WACHTPOST_ADMIN_PASSWORD: 'a rotated admin password' } });
+    try {
+      expect((await h.api(server.base, cookie, 'GET', '/api/session')).status).toBe(401);
+      expect((await h.api(rotated.base, cookie, 'GET', '/api/session')).status).toBe(401);
+      await h.login(rotated.base, 'admin', 'a rotated admin password');
+    } finally {
+      await rotated.stop();
+      // Back to the harness's password for the tests after this one.
+      await (await h.startConsole()).stop();
+    }
+  });
+});

@@ -19,6 +19,9 @@ export async function bootstrapAdmin(
   if (configured) {
     if (existing && !existing.disabled && (await verifyPassword(existing.passwordHash, configured))) return;
     await setAdminPassword(pool, configured);
+    // A new password ends the admin's sessions, as every password change does: rotating a leaked one in the
+    // environment must sign out whoever knew the old one.
+    await pool.query("DELETE FROM sessions WHERE user_id = (SELECT id FROM users WHERE username = 'admin')");
     await audit(pool, {
       actor: 'system',
       action: 'admin-password-set',
