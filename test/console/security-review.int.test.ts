@@ -1,7 +1,14 @@
 import { LoginRateLimit } from '@wachtpost/console';
 import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PASSWORD, startConsoleHarness, type ConsoleHarness, type RunningConsole } from '../support/console';
+import { waitFor } from '../support/harness';
+import {
+  connectLive,
+  PASSWORD,
+  startConsoleHarness,
+  type ConsoleHarness,
+  type RunningConsole,
+} from '../support/console';
 
 // Weaknesses found in the security review of the console server, each shown against a running server.
 let h: ConsoleHarness;
@@ -118,6 +125,34 @@ describe('the admin password from WACHTPOST_ADMIN_PASSWORD', () => {
       await rotated.stop();
       // Back to the harness's password for the tests after this one.
       await (await h.startConsole()).stop();
+    }
+  });
+});
+
+describe('sockets on another console server', () => {
+  // Several console servers run side by side; a logout or a user change reaches one of them.
+  it('end when the session ends or the user is disabled through another server', async () => {
+    const other = await h.startConsole({ sessionCheckMs: 200 });
+    try {
+      await h.addUser('vera', 'analyst');
+      const admin = await h.login(server.base, 'admin');
+      const first = await h.login(server.base, 'vera');
+      const second = await h.login(server.base, 'vera');
+      const loggedOut = await connectLive(other.base, first);
+      const disabled = await connectLive(other.base, second);
+      expect(loggedOut.socket.connected && disabled.socket.connected).toBe(true);
+
+      expect((await h.api(server.base, first, 'DELETE', '/api/session')).status).toBe(204);
+      await waitFor(async () => !loggedOut.socket.connected, 5_000, 'socket of the logged-out session ended');
+      expect(disabled.socket.connected).toBe(true);
+
+      const patch = await h.api(server.base, admin, 'PATCH', '/api/users/vera', { disabled: true });
+      expect(patch.status).toBe(200);
+      await waitFor(async () => !disabled.socket.connected, 5_000, 'socket of the disabled user ended');
+      loggedOut.close();
+      disabled.close();
+    } finally {
+      await other.stop();
     }
   });
 });

@@ -30,6 +30,8 @@ export interface ConsoleServerOptions {
   print?: (text: string) => void;
   /** A slow socket's buffer bound in packets (tests lower it). */
   maxPendingPackets?: number;
+  /** How often open sockets' sessions are checked again (tests shorten it). */
+  sessionCheckMs?: number;
   rateLimit?: LoginRateLimit;
   /** How often revisions left unpublished (NATS away) are retried. */
   outboxRetryMs?: number;
@@ -68,6 +70,7 @@ export async function startConsoleServer(
     log,
     metrics,
     maxPendingPackets: options.maxPendingPackets,
+    sessionCheckMs: options.sessionCheckMs,
   });
   // socket.io took over the server's request listeners; this one goes first so every response, the
   // platform's health routes and the socket.io transport included, carries the security headers.

@@ -47,6 +47,8 @@ export interface SocketHubOptions {
   metrics: ConsoleMetrics;
   /** Packets waiting in one socket's buffer beyond which it is dropped and told to resync. */
   maxPendingPackets?: number;
+  /** How often open sockets' sessions are checked again (10 s by default). */
+  sessionCheckMs?: number;
 }
 
 const siteRoom = (siteId: string) => `site:${siteId}`;
@@ -66,6 +68,7 @@ export class SocketHub {
   private readonly maxPending: number;
   private jsm: ReturnType<typeof jetstreamManager> | undefined;
   private health: HealthProblem[] = [];
+  private sessionCheck: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: SocketHubOptions) {
     this.maxPending = options.maxPendingPackets ?? 2000;
@@ -95,9 +98,37 @@ export class SocketHub {
       'SELECT alert_id, assignee FROM alert_assignments',
     );
     for (const r of rows) this.assignees.set(r.alert_id, r.assignee);
+    // A logout, a password or role change, a disable or a delete ends the sockets on this server at once
+    // (disconnect), but the request may have reached another console server: this check ends them here too.
+    this.sessionCheck = setInterval(() => {
+      this.checkSessions().catch((err: unknown) =>
+        this.options.log.warn({ err }, 'could not check the sessions of open sockets'),
+      );
+    }, this.options.sessionCheckMs ?? 10_000);
+    this.sessionCheck.unref();
+  }
+
+  /** Ends every socket whose session has ended (or whose user was disabled or changed role) since it connected. */
+  private async checkSessions(): Promise<void> {
+    const sockets = [...(this.io.sockets.sockets.values() as Iterable<LiveSocket>)].filter(
+      (s) => s.data.user,
+    );
+    if (sockets.length === 0) return;
+    const ids = [...new Set(sockets.map((s) => s.data.user.sessionId))];
+    const { rows } = await this.options.pool.query<{ id: string; role: string }>(
+      `SELECT encode(s.token_hash, 'hex') AS id, u.role FROM sessions s JOIN users u ON u.id = s.user_id
+       WHERE s.token_hash = ANY (SELECT decode(h, 'hex') FROM unnest($1::text[]) AS h)
+         AND s.expires_at > now() AND NOT u.disabled`,
+      [ids],
+    );
+    const live = new Map(rows.map((r) => [r.id, r.role]));
+    for (const socket of sockets) {
+      if (live.get(socket.data.user.sessionId) !== socket.data.user.role) socket.disconnect(true);
+    }
   }
 
   close(): void {
+    clearInterval(this.sessionCheck);
     this.io.disconnectSockets(true);
     // Not io.close(): that would close the platform's HTTP server, which the runtime closes itself.
     this.io.engine.close();
