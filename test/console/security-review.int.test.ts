@@ -1,9 +1,12 @@
+import { jetstreamManager } from '@nats-io/jetstream';
 import { LoginRateLimit } from '@wachtpost/console';
+import { ALERTS_STREAM } from '@wachtpost/contracts';
 import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../support/harness';
 import {
   connectLive,
+  makeAlert,
   PASSWORD,
   startConsoleHarness,
   type ConsoleHarness,
@@ -154,5 +157,32 @@ describe('sockets on another console server', () => {
     } finally {
       await other.stop();
     }
+  });
+});
+
+describe('a client sending resume after resume', () => {
+  it('holds one stream consumer at a time, and the last resume still replays', async () => {
+    for (let i = 0; i < 20; i++) await h.seedAlert(makeAlert());
+    await h.addUser('ines', 'analyst');
+    const live = await connectLive(server.base, await h.login(server.base, 'ines'));
+    const jsm = await jetstreamManager(h.nc);
+    const consumers = async () => (await jsm.streams.info(ALERTS_STREAM)).state.consumer_count;
+    const before = await consumers();
+    for (let i = 0; i < 300; i++) live.socket.emit('resume', { afterSeq: 0 });
+    const last = new Promise<{ ok: boolean; replayed?: number }>((resolve) =>
+      live.socket.emit('resume', { afterSeq: 0 }, resolve),
+    );
+    let most = before;
+    let answer: { ok: boolean; replayed?: number } | undefined;
+    void last.then((a) => (answer = a));
+    const deadline = Date.now() + 20_000;
+    while (!answer && Date.now() < deadline) {
+      most = Math.max(most, await consumers());
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(answer).toMatchObject({ ok: true });
+    expect(answer?.replayed).toBeGreaterThanOrEqual(20);
+    expect(most - before).toBeLessThanOrEqual(2);
+    live.close();
   });
 });

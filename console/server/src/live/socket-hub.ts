@@ -35,6 +35,8 @@ interface SocketData {
   lastSeq: number;
   /** Bumped by every resume, so an older replay still running stops. */
   replayNo: number;
+  /** The replay reading the stream now: the next one waits for it, so a socket holds one consumer at a time. */
+  replaying?: Promise<unknown>;
 }
 
 export interface SocketHubOptions {
@@ -50,6 +52,8 @@ export interface SocketHubOptions {
   /** How often open sockets' sessions are checked again (10 s by default). */
   sessionCheckMs?: number;
 }
+
+type ResumeResult = { ok: true; seq: number; replayed: number } | { ok: false; error: string };
 
 const siteRoom = (siteId: string) => `site:${siteId}`;
 const wingRoom = (siteId: string, wingId: string) => `wing:${siteId}:${wingId}`;
@@ -262,13 +266,25 @@ export class SocketHub {
    * arrive meanwhile are not sent live: the replay reads on until it reaches the feed's head, so each change
    * is sent once, in sequence order, whether it came from the replay or the feed.
    */
-  private async resume(
-    socket: LiveSocket,
-    afterSeq: number,
-  ): Promise<{ ok: true; seq: number; replayed: number } | { ok: false; error: string }> {
+  private resume(socket: LiveSocket, afterSeq: number): Promise<ResumeResult> {
     const data = socket.data;
     const replayNo = ++data.replayNo;
     data.mode = 'replay';
+    // One replay at a time per socket: a client sending resume after resume would otherwise open a JetStream
+    // consumer for each (thousands from one socket). The running one stops at its next message; of the ones
+    // waiting behind it, only the latest reads.
+    const previous = data.replaying;
+    const run = (async (): Promise<ResumeResult> => {
+      if (previous) await previous.catch(() => undefined);
+      if (replayNo !== data.replayNo || socket.disconnected) return { ok: false, error: 'superseded' };
+      return this.replay(socket, afterSeq, replayNo);
+    })();
+    data.replaying = run;
+    return run;
+  }
+
+  private async replay(socket: LiveSocket, afterSeq: number, replayNo: number): Promise<ResumeResult> {
+    const data = socket.data;
     this.jsm ??= jetstreamManager(this.options.nc);
     const { state } = await (await this.jsm).streams.info(ALERTS_STREAM);
     if ((afterSeq + 1 < state.first_seq && afterSeq < state.last_seq) || afterSeq > state.last_seq) {
