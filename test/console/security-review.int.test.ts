@@ -38,6 +38,16 @@ describe('login rate limit', () => {
     // And the right password waits too, as after sequential failures.
     expect((await login('rita', PASSWORD)).status).toBe(429);
   });
+
+  it('audits a lockout once, not every refused attempt (which costs a client nothing to send)', async () => {
+    await h.addUser('lena', 'operator');
+    for (let i = 0; i < 5; i++) expect((await login('lena', `wrong password ${i}`)).status).toBe(401);
+    for (let i = 0; i < 50; i++) expect((await login('lena', `wrong again ${i}`)).status).toBe(429);
+    const { rows } = await h.pool.query(
+      "SELECT 1 FROM audit_log WHERE actor = 'lena' AND action = 'login-throttled'",
+    );
+    expect(rows).toHaveLength(1);
+  });
 });
 
 /** Opens a socket as a browser page would, with the headers given; resolves with how the handshake ended. */

@@ -22,7 +22,10 @@ export function sessionRoutes(router: Router, api: ApiContext): void {
     const waitMs = api.rateLimit.retryAfterMs(key);
     if (waitMs > 0) {
       api.metrics.logins.inc({ result: 'throttled' });
-      await audit(api.pool, { actor: username, action: 'login-throttled', ip: c.ip });
+      // Once per lockout: refused attempts cost nothing to send, so one row each would let anyone flood the log.
+      if (api.rateLimit.firstRefusal(key)) {
+        await audit(api.pool, { actor: username, action: 'login-throttled', ip: c.ip });
+      }
       const seconds = Math.ceil(waitMs / 1000);
       throw new HttpError(429, `too many failed logins; try again in ${seconds} s`, undefined, {
         'retry-after': String(seconds),

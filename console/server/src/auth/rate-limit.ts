@@ -4,6 +4,8 @@
  */
 export class LoginRateLimit {
   private readonly failures = new Map<string, number[]>();
+  /** When a key's refusal was last reported (audited), so a lockout is reported once, not per request. */
+  private readonly reported = new Map<string, number>();
 
   constructor(
     private readonly maxFailures = 5,
@@ -25,6 +27,20 @@ export class LoginRateLimit {
 
   succeed(key: string): void {
     this.failures.delete(key);
+    this.reported.delete(key);
+  }
+
+  /**
+   * Whether a refusal of this key is the first since its last failure. Refused attempts cost the server
+   * nothing, so a client can send them as fast as it likes: auditing each one would let anyone fill the audit
+   * log (kept for good) with rows.
+   */
+  firstRefusal(key: string): boolean {
+    const lastFailure = this.recent(key).at(-1) ?? 0;
+    const reported = this.reported.get(key);
+    if (reported !== undefined && reported >= lastFailure) return false;
+    this.reported.set(key, this.now());
+    return true;
   }
 
   private recent(key: string): number[] {
@@ -36,5 +52,6 @@ export class LoginRateLimit {
     for (const key of [...this.failures.keys()]) {
       if (this.recent(key).length === 0) this.failures.delete(key);
     }
+    for (const key of [...this.reported.keys()]) if (!this.failures.has(key)) this.reported.delete(key);
   }
 }
