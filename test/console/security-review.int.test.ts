@@ -170,6 +170,32 @@ describe('sockets on another console server', () => {
   });
 });
 
+describe('reads from pages of another origin of the same site', () => {
+  it("are refused before they write an audit entry in the user's name", async () => {
+    await h.addUser('alma', 'analyst');
+    const cookie = await h.login(server.base, 'alma');
+    const path = '/api/history/detainees/d-0042/timeline';
+    // What an <img src> on another port of the console's host sends.
+    const img = await fetch(server.base + path, {
+      headers: { cookie, 'sec-fetch-site': 'same-site', 'sec-fetch-mode': 'no-cors' },
+    });
+    expect(img.status).toBe(403);
+    const audited = async () =>
+      (
+        await h.pool.query(
+          "SELECT 1 FROM audit_log WHERE actor = 'alma' AND action = 'view-detainee-timeline'",
+        )
+      ).rowCount;
+    expect(await audited()).toBe(0);
+    // The console's own page, a bookmark or a typed address may.
+    for (const site of ['same-origin', 'none']) {
+      const own = await fetch(server.base + path, { headers: { cookie, 'sec-fetch-site': site } });
+      expect(own.status).toBe(200);
+    }
+    expect(await audited()).toBe(2);
+  });
+});
+
 describe('a client sending resume after resume', () => {
   it('holds one stream consumer at a time, and the last resume still replays', async () => {
     for (let i = 0; i < 20; i++) await h.seedAlert(makeAlert());

@@ -54,9 +54,11 @@ export class Router {
         sendJson(res, 405, { error: `${req.method} is not allowed on ${url.pathname}` });
         return true;
       }
-      // JSON bodies already need a CORS preflight this server never grants; bodiless POSTs do not, and a
-      // form on another origin of the same site gets the SameSite=Strict cookie.
-      if (req.method !== 'GET' && req.method !== 'HEAD' && fromOtherOrigin(req)) {
+      // A page on another origin of the same site gets the SameSite=Strict cookie. JSON bodies need a CORS
+      // preflight this server never grants, but bodiless POSTs do not (a form can send them), and a GET, which
+      // such a page cannot read, still writes its audit entry: an <img> could record views of a detainee's
+      // data in a user's name.
+      if (fromOtherOrigin(req)) {
         sendJson(res, 403, { error: 'cross-origin request refused' });
         return true;
       }
