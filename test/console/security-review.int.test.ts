@@ -222,3 +222,33 @@ describe('a client sending resume after resume', () => {
     live.close();
   });
 });
+
+describe('user changes and the audit log', () => {
+  it('commits a user change with its audit entry or not at all', async () => {
+    const admin = await h.login(server.base, 'admin');
+    await h.addUser('tom', 'operator');
+    // An audit log that refuses the entries: a change that cannot be recorded must not happen.
+    await h.pool.query(
+      "ALTER TABLE audit_log ADD CONSTRAINT refuse_user_changes CHECK (action NOT LIKE 'user-%') NOT VALID",
+    );
+    try {
+      const create = await h.api(server.base, admin, 'POST', '/api/users', {
+        username: 'unrecorded',
+        password: 'a long enough password',
+        role: 'operator',
+      });
+      expect(create.status).toBe(500);
+      expect((await h.pool.query("SELECT 1 FROM users WHERE username = 'unrecorded'")).rows).toHaveLength(0);
+      const disable = await h.api(server.base, admin, 'PATCH', '/api/users/tom', { disabled: true });
+      expect(disable.status).toBe(500);
+      const remove = await h.api(server.base, admin, 'DELETE', '/api/users/tom');
+      expect(remove.status).toBe(500);
+      const { rows } = await h.pool.query<{ disabled: boolean }>(
+        "SELECT disabled FROM users WHERE username = 'tom'",
+      );
+      expect(rows).toEqual([{ disabled: false }]);
+    } finally {
+      await h.pool.query('ALTER TABLE audit_log DROP CONSTRAINT refuse_user_changes');
+    }
+  });
+});

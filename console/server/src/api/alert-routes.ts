@@ -8,6 +8,7 @@ import { may } from '../auth/roles';
 import { findUser, listUsers, Username } from '../auth/users';
 import { HttpError, parseInput, readJson, sendJson } from '../http/respond';
 import type { RequestContext, Router } from '../http/router';
+import { inTransaction } from '../transaction';
 import { authorize } from './authorize';
 import type { ApiContext } from './context';
 import { AlertListQuery, EventListQuery } from './list-query';
@@ -118,10 +119,8 @@ export function alertRoutes(router: Router, api: ApiContext): void {
   router.on('POST', '/api/silences', async (c) => {
     const user = await authorize(api, c, 'alerts:act');
     const input = parseInput(NewSilence, await readJson(c.req), 'silence');
-    const client = await api.pool.connect();
-    try {
-      await client.query('BEGIN');
-      const silence = await insertSilence(client, {
+    const silence = await inTransaction(api.pool, async (client) => {
+      const inserted = await insertSilence(client, {
         ...input,
         by: user.username,
         untilMs: Date.now() + input.durationMin * 60_000,
@@ -132,21 +131,16 @@ export function alertRoutes(router: Router, api: ApiContext): void {
         target: input.sensorId ? `sensor:${input.sensorId}` : `rule:${input.rule}`,
         ip: c.ip,
         detail: {
-          silenceId: silence.id,
+          silenceId: inserted.id,
           siteId: input.siteId,
           durationMin: input.durationMin,
           reason: input.reason,
         },
       });
-      await client.query('COMMIT');
-      await api.silences.refresh();
-      sendJson(c.res, 201, silence);
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      client.release();
-    }
+      return inserted;
+    });
+    await api.silences.refresh();
+    sendJson(c.res, 201, silence);
   });
 
   router.on('DELETE', '/api/silences/:id', async (c) => {

@@ -5,6 +5,7 @@ import { deleteUserSessions } from '../auth/sessions';
 import { createUser, deleteUser, findUser, listUsers, Password, updateUser, Username } from '../auth/users';
 import { HttpError, parseInput, readJson, sendJson } from '../http/respond';
 import type { Router } from '../http/router';
+import { inTransaction } from '../transaction';
 import { authorize } from './authorize';
 import type { ApiContext } from './context';
 
@@ -23,14 +24,18 @@ export function userRoutes(router: Router, api: ApiContext): void {
   router.on('POST', '/api/users', async (c) => {
     const admin = await authorize(api, c, 'users:manage');
     const input = parseInput(NewUser, await readJson(c.req), 'user');
-    const user = await createUser(api.pool, input);
-    if (!user) throw new HttpError(409, `user ${input.username} exists already`);
-    await audit(api.pool, {
-      actor: admin.username,
-      action: 'user-create',
-      target: user.username,
-      ip: c.ip,
-      detail: { role: user.role },
+    // Each user change commits with its audit entry, or neither does: no change goes unrecorded.
+    const user = await inTransaction(api.pool, async (db) => {
+      const created = await createUser(db, input);
+      if (!created) throw new HttpError(409, `user ${input.username} exists already`);
+      await audit(db, {
+        actor: admin.username,
+        action: 'user-create',
+        target: created.username,
+        ip: c.ip,
+        detail: { role: created.role },
+      });
+      return created;
     });
     sendJson(c.res, 201, user);
   });
@@ -49,24 +54,26 @@ export function userRoutes(router: Router, api: ApiContext): void {
     if (username === admin.username && (change.disabled || (change.role && change.role !== 'admin'))) {
       throw new HttpError(409, 'an admin cannot disable or demote themself');
     }
-    const user = await updateUser(api.pool, username, change);
-    if (!user) throw new HttpError(404, `no user ${username}`);
     // A new password, role or a disable ends the user's sessions, so the change holds at once.
-    if (username !== admin.username || change.password) {
-      await deleteUserSessions(api.pool, user.id);
-      api.disconnect(`user:${user.id}`);
-    }
-    await audit(api.pool, {
-      actor: admin.username,
-      action: 'user-update',
-      target: username,
-      ip: c.ip,
-      detail: {
-        role: change.role,
-        disabled: change.disabled,
-        password: change.password ? 'changed' : undefined,
-      },
+    const endsSessions = username !== admin.username || change.password !== undefined;
+    const user = await inTransaction(api.pool, async (db) => {
+      const updated = await updateUser(db, username, change);
+      if (!updated) throw new HttpError(404, `no user ${username}`);
+      if (endsSessions) await deleteUserSessions(db, updated.id);
+      await audit(db, {
+        actor: admin.username,
+        action: 'user-update',
+        target: username,
+        ip: c.ip,
+        detail: {
+          role: change.role,
+          disabled: change.disabled,
+          password: change.password ? 'changed' : undefined,
+        },
+      });
+      return updated;
     });
+    if (endsSessions) api.disconnect(`user:${user.id}`);
     sendJson(c.res, 200, user);
   });
 
@@ -75,9 +82,12 @@ export function userRoutes(router: Router, api: ApiContext): void {
     const username = c.params.username ?? '';
     if (username === admin.username) throw new HttpError(409, 'an admin cannot delete themself');
     const user = await findUser(api.pool, username);
-    if (!user || !(await deleteUser(api.pool, username))) throw new HttpError(404, `no user ${username}`);
+    if (!user) throw new HttpError(404, `no user ${username}`);
+    await inTransaction(api.pool, async (db) => {
+      if (!(await deleteUser(db, username))) throw new HttpError(404, `no user ${username}`);
+      await audit(db, { actor: admin.username, action: 'user-delete', target: username, ip: c.ip });
+    });
     api.disconnect(`user:${user.id}`);
-    await audit(api.pool, { actor: admin.username, action: 'user-delete', target: username, ip: c.ip });
     sendJson(c.res, 204, undefined);
   });
 

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import type { Role } from './roles';
 
 export interface SessionUser {
@@ -56,6 +56,6 @@ export async function deleteSession(pool: Pool, sessionId: string): Promise<void
   await pool.query('DELETE FROM sessions WHERE token_hash = $1', [Buffer.from(sessionId, 'hex')]);
 }
 
-export async function deleteUserSessions(pool: Pool, userId: number): Promise<void> {
-  await pool.query('DELETE FROM sessions WHERE user_id = $1', [userId]);
+export async function deleteUserSessions(db: Pool | PoolClient, userId: number): Promise<void> {
+  await db.query('DELETE FROM sessions WHERE user_id = $1', [userId]);
 }

@@ -1,4 +1,4 @@
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import { z } from 'zod';
 import { hashPassword } from './passwords';
 import type { Role } from './roles';
@@ -64,10 +64,10 @@ export async function findCredentials(
 
 /** Creates a user; undefined when the name is taken. */
 export async function createUser(
-  pool: Pool,
+  db: Pool | PoolClient,
   input: { username: string; password: string; role: Role },
 ): Promise<User | undefined> {
-  const { rows } = await pool.query<UserRow>(
+  const { rows } = await db.query<UserRow>(
     `INSERT INTO users (username, password_hash, role) VALUES ($1, $2, $3)
      ON CONFLICT (username) DO NOTHING RETURNING ${COLUMNS}`,
     [input.username, await hashPassword(input.password), input.role],
@@ -76,12 +76,12 @@ export async function createUser(
 }
 
 export async function updateUser(
-  pool: Pool,
+  db: Pool | PoolClient,
   username: string,
   change: { password?: string; role?: Role; disabled?: boolean },
 ): Promise<User | undefined> {
   const passwordHash = change.password === undefined ? null : await hashPassword(change.password);
-  const { rows } = await pool.query<UserRow>(
+  const { rows } = await db.query<UserRow>(
     `UPDATE users SET password_hash = coalesce($2, password_hash), role = coalesce($3, role),
        disabled = coalesce($4, disabled), updated_at = now()
      WHERE username = $1 RETURNING ${COLUMNS}`,
@@ -90,8 +90,8 @@ export async function updateUser(
   return rows[0] && toUser(rows[0]);
 }
 
-export async function deleteUser(pool: Pool, username: string): Promise<boolean> {
-  const { rowCount } = await pool.query('DELETE FROM users WHERE username = $1', [username]);
+export async function deleteUser(db: Pool | PoolClient, username: string): Promise<boolean> {
+  const { rowCount } = await db.query('DELETE FROM users WHERE username = $1', [username]);
   return (rowCount ?? 0) > 0;
 }
 
