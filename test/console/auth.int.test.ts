@@ -3,6 +3,7 @@ import { LoginRateLimit } from '@wachtpost/console';
 import { REPO_ROOT } from '@wachtpost/platform';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PASSWORD, startConsoleHarness, type ConsoleHarness, type RunningConsole } from '../support/console';
+import { waitFor } from '../support/harness';
 
 let h: ConsoleHarness;
 let server: RunningConsole;
@@ -298,6 +299,26 @@ describe('admin-password CLI', () => {
         .rowCount,
     ).toBe(2);
     // Back to the harness's password for the other tests.
+    await cli([], `${PASSWORD}\n`);
+  });
+
+  it('does not show a password typed on a terminal', async () => {
+    // `script` gives the command a terminal; the password is typed once the prompt is there.
+    const command = `${process.execPath} --import tsx console/server/src/bin/admin-password.ts`;
+    const child = spawn('script', ['-qec', command, '/dev/null'], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, DATABASE_URL: h.db.url, LOG_LEVEL: 'error', LOG_PRETTY: 'false' },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    await waitFor(async () => out.includes('New admin password'), 20_000, 'the prompt');
+    child.stdin.write('typed where others can see\r');
+    expect(await exited).toBe(0);
+    expect(out).toContain('admin password set');
+    expect(out).not.toContain('typed where others can see');
+    await h.login(server.base, 'admin', 'typed where others can see');
     await cli([], `${PASSWORD}\n`);
   });
 });

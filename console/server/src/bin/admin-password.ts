@@ -24,14 +24,49 @@ if (!config.databaseUrl) {
   process.exit(1);
 }
 
-let password: string;
-if (values.generate) {
-  password = generatePassword();
-} else {
-  const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: process.stdin.isTTY });
-  password = (await rl.question('New admin password (12+ characters): ')).trim();
-  rl.close();
+/**
+ * One line typed on the terminal, not echoed (someone may stand behind you in a control room), or the first line
+ * of piped stdin.
+ */
+async function readPassword(prompt: string): Promise<string> {
+  const stdin = process.stdin;
+  if (!stdin.isTTY) {
+    const rl = createInterface({ input: stdin, terminal: false });
+    const line = await rl.question('');
+    rl.close();
+    return line;
+  }
+  process.stderr.write(prompt);
+  stdin.setRawMode(true);
+  stdin.setEncoding('utf8');
+  const typed = await new Promise<string>((resolve) => {
+    let text = '';
+    const onData = (chunk: string) => {
+      for (const ch of chunk) {
+        if (ch === '\r' || ch === '\n') return done(text);
+        if (ch === '\u0003') {
+          stdin.setRawMode(false);
+          process.stderr.write('\n');
+          process.exit(130);
+        }
+        text = ch === '\u007f' || ch === '\b' ? text.slice(0, -1) : text + ch;
+      }
+    };
+    const done = (text: string) => {
+      stdin.off('data', onData);
+      resolve(text);
+    };
+    stdin.on('data', onData);
+  });
+  stdin.setRawMode(false);
+  stdin.pause();
+  process.stderr.write('\n');
+  return typed;
 }
+
+const password = values.generate
+  ? generatePassword()
+  : (await readPassword('New admin password (12+ characters, not shown): ')).trim();
 const valid = Password.safeParse(password);
 if (!valid.success) {
   console.error(`password ${valid.error.issues[0]?.message ?? 'is invalid'}`);
