@@ -10,50 +10,20 @@ import {
   referencedPlaces,
   type SensorEventKind,
 } from './sensor-event';
-import { NOW, NOW_ISO, sampleEvent, withField, type Body } from './test-support';
+import {
+  expectVerdict,
+  named,
+  NOW,
+  NOW_ISO,
+  rows,
+  sampleEvent,
+  withField,
+  type Body,
+  type Row,
+} from './test-support';
 
-type Path = readonly (string | number)[];
-
-/** One row of a rule table: the field, the value put there (undefined removes it) and the expected outcome. */
-interface Row {
-  label: string;
-  path: Path;
-  value: unknown;
-  ok: boolean;
-}
-
-const show = (value: unknown): string =>
-  value === undefined
-    ? 'missing'
-    : typeof value === 'string' && value.length > 24
-      ? `${value.length} chars of "${value.slice(0, 6)}..."`
-      : JSON.stringify(value);
-
-/** Rows for a field: each `ok` value is accepted and each `bad` value rejected with an issue at the field. */
-function rows(path: Path, ok: readonly unknown[], bad: readonly unknown[]): Row[] {
-  const label = (value: unknown, accepted: boolean) =>
-    `${path.join('.')} = ${show(value)} is ${accepted ? 'accepted' : 'rejected'}`;
-  return [
-    ...ok.map((value) => ({ label: label(value, true), path, value, ok: true })),
-    ...bad.map((value) => ({ label: label(value, false), path, value, ok: false })),
-  ];
-}
-
-/** [label, row] pairs: `%s` prints the whole label, where `$label` would quote and truncate it. */
-const named = (table: Row[]) => table.map((row) => [row.label, row] as const);
-
-function check(base: Body, { path, value, ok }: Row) {
-  const result = SensorEvent.safeParse(withField(base, path, value));
-  if (ok) {
-    expect(result.error?.issues).toBeUndefined();
-  } else {
-    expect(result.success).toBe(false);
-    // The issue names the field itself or a field inside it (e.g. a missing classification.confidence).
-    const field = path.join('.');
-    const issuePaths = result.error!.issues.map((issue) => issue.path.join('.'));
-    expect(issuePaths.filter((p) => p === field || p.startsWith(`${field}.`))).not.toEqual([]);
-  }
-}
+const check = (base: Body, row: Row) =>
+  expectVerdict(SensorEvent.safeParse(withField(base, row.path, row.value)), row);
 
 const KINDS: SensorEventKind[] = [...SENSOR_EVENT_KINDS];
 

@@ -1,5 +1,6 @@
 // Fixtures for the contracts tests only: index.ts does not export this file, so the package stays free of I/O.
 import { readFileSync } from 'node:fs';
+import { expect } from 'vitest';
 import { DEMO_SITE_URL } from './demo-site';
 import type { SensorEventKind } from './sensor-event';
 import { indexSite, type SiteIndex } from './site-index';
@@ -126,4 +127,50 @@ export function withField(body: Body, path: readonly (string | number)[], value:
   if (value === undefined) delete node[last];
   else node[last] = value;
   return copy;
+}
+
+type Path = readonly (string | number)[];
+
+/** One row of a rule table: the field, the value put there (undefined removes it) and the expected outcome. */
+export interface Row {
+  label: string;
+  path: Path;
+  value: unknown;
+  ok: boolean;
+}
+
+const show = (value: unknown): string =>
+  value === undefined
+    ? 'missing'
+    : typeof value === 'string' && value.length > 24
+      ? `${value.length} chars of "${value.slice(0, 6)}..."`
+      : JSON.stringify(value);
+
+/** Rows for a field: each `ok` value is accepted and each `bad` value rejected with an issue at the field. */
+export function rows(path: Path, ok: readonly unknown[], bad: readonly unknown[]): Row[] {
+  const label = (value: unknown, accepted: boolean) =>
+    `${path.join('.')} = ${show(value)} is ${accepted ? 'accepted' : 'rejected'}`;
+  return [
+    ...ok.map((value) => ({ label: label(value, true), path, value, ok: true })),
+    ...bad.map((value) => ({ label: label(value, false), path, value, ok: false })),
+  ];
+}
+
+/** [label, row] pairs: `%s` prints the whole label, where `$label` would quote and truncate it. */
+export const named = (table: Row[]) => table.map((row) => [row.label, row] as const);
+
+/** A schema's verdict on a row's body: accepted, or rejected with an issue at the row's field. */
+export function expectVerdict(
+  result: { success: boolean; error?: { issues: { path: readonly PropertyKey[] }[] } },
+  { path, ok }: Row,
+): void {
+  if (ok) {
+    expect(result.error?.issues).toBeUndefined();
+  } else {
+    expect(result.success).toBe(false);
+    // The issue names the field itself or a field inside it (e.g. a missing classification.confidence).
+    const field = path.join('.');
+    const issuePaths = result.error!.issues.map((issue) => issue.path.join('.'));
+    expect(issuePaths.filter((p) => p === field || p.startsWith(`${field}.`))).not.toEqual([]);
+  }
 }
