@@ -1,23 +1,13 @@
-import type { Logger } from '@wachtpost/platform';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { messageOf, validEvent } from '../support/events';
-import { notReadyReason, startIngestHarness, waitFor, type IngestHarness } from '../support/harness';
-
-/** A logger that keeps what it is given, to see what an operator would read. */
-function capturingLog() {
-  const lines: { level: string; msg: string; fields: Record<string, unknown> }[] = [];
-  const at = (level: string) => (fields: Record<string, unknown>, msg: string) =>
-    void lines.push({ level, msg, fields });
-  const log = {
-    warn: at('warn'),
-    info: at('info'),
-    error: at('error'),
-    debug: at('debug'),
-    child: () => log,
-  } as unknown as Logger;
-  return { log, lines };
-}
+import {
+  capturingLog,
+  notReadyReason,
+  startIngestHarness,
+  waitFor,
+  type IngestHarness,
+} from '../support/harness';
 
 // A write that neither succeeds nor fails (a table locked by a manual ALTER or a stuck transaction, a server
 // that stopped answering) stops ingest as surely as a database that is down, but without an error to report.

@@ -1,17 +1,8 @@
-import { createPool, type Logger } from '@wachtpost/platform';
+import { createPool } from '@wachtpost/platform';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/database';
-import { waitFor } from '../support/harness';
-
-/** A logger that keeps what it is given, to see what an operator would read. */
-function capturingLog() {
-  const lines: { level: string; msg: string; fields: Record<string, unknown> }[] = [];
-  const at = (level: string) => (fields: Record<string, unknown>, msg: string) =>
-    void lines.push({ level, msg, fields });
-  const log = { warn: at('warn'), info: at('info'), error: at('error') } as unknown as Logger;
-  return { log, lines };
-}
+import { capturingLog, waitFor } from '../support/harness';
 
 describe('pg pool: a connection killed under it (pg_terminate_backend, a restart, a failover)', () => {
   let db: TestDatabase;

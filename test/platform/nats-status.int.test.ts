@@ -2,19 +2,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connectNats, type Logger } from '@wachtpost/platform';
+import { connectNats } from '@wachtpost/platform';
 import { afterAll, describe, expect, it } from 'vitest';
-import { waitFor } from '../support/harness';
+import { capturingLog, waitFor } from '../support/harness';
 import { freePort, startNatsServer, waitForPort } from '../support/nats-server';
-
-/** A logger that keeps what it is given, to see what an operator would read. */
-function capturingLog() {
-  const lines: { level: string; msg: string; fields: Record<string, unknown> }[] = [];
-  const at = (level: string) => (fields: Record<string, unknown>, msg: string) =>
-    void lines.push({ level, msg, fields });
-  const log = { warn: at('warn'), info: at('info'), error: at('error') } as unknown as Logger;
-  return { log, lines };
-}
 
 describe('what the log says about the NATS connection', () => {
   const cleanup: (() => Promise<void> | void)[] = [];

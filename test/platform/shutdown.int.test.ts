@@ -1,21 +1,8 @@
-import { loadConfig, runServices, type Logger, type Service } from '@wachtpost/platform';
+import { loadConfig, runServices, type Service } from '@wachtpost/platform';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/database';
+import { capturingLog } from '../support/harness';
 import { startNatsServer, type TestNatsServer } from '../support/nats-server';
-
-/** A logger that keeps what it is given, to see what an operator would read. */
-function capturingLog() {
-  const lines: { level: string; msg: string }[] = [];
-  const at = (level: string) => (fields: Record<string, unknown> | string, msg?: string) =>
-    void lines.push({ level, msg: typeof fields === 'string' ? fields : msg! });
-  const log = {
-    warn: at('warn'),
-    info: at('info'),
-    error: at('error'),
-    fatal: at('fatal'),
-  } as unknown as Logger;
-  return { log, lines };
-}
 
 // A service whose stop never returns (a write waiting on a locked table, a hung server) must not hold the whole
 // shutdown until the signal handler's 15 s kill, with nothing in the log but "shutting down".

@@ -9,6 +9,7 @@ import {
   migrate,
   provisionJetStream,
   type Config,
+  type Logger,
   type NatsConnection,
   type Pool,
   type Registry,
@@ -20,6 +21,22 @@ import { startNatsServer, type TestNatsServer } from './nats-server';
 export const quietLog = createLogger({
   log: { level: process.env.TEST_LOG_LEVEL === 'debug' ? 'debug' : 'error', pretty: false },
 });
+
+/** A logger that keeps what it is given (`log.warn(fields, msg)` or `log.warn(msg)`): what an operator would read. */
+export function capturingLog() {
+  const lines: { level: string; msg: string; fields?: Record<string, unknown> }[] = [];
+  const at = (level: string) => (fields: Record<string, unknown> | string, msg?: string) =>
+    void lines.push(typeof fields === 'string' ? { level, msg: fields } : { level, msg: msg ?? '', fields });
+  const log = {
+    debug: at('debug'),
+    info: at('info'),
+    warn: at('warn'),
+    error: at('error'),
+    fatal: at('fatal'),
+    child: () => log,
+  } as unknown as Logger;
+  return { log, lines };
+}
 
 export async function waitFor<T>(
   probe: () => Promise<T | undefined | false>,
