@@ -54,7 +54,7 @@ export interface AlertChange {
   outcome?: AlertOutcome;
   /** Sensors that were offline, faulty or degraded during the alert's window: its correlation is incomplete. */
   incomplete?: string[];
-  /** Evidence that arrived after the allowed lateness. */
+  /** The change comes from evidence that arrived after the allowed lateness (attached, or raised from it). */
   late?: boolean;
 }
 
@@ -86,6 +86,11 @@ export interface AlertDraft {
    * absorbs triggers of an episode under way when it was resolved; one that started after is new.
    */
   since?: EpochMs;
+  /**
+   * Raised from an event that came after the allowed lateness: each change goes out at once, marked
+   * `late` (a new alert as `opened`, so it pages like any other; a fold as `late-evidence`).
+   */
+  late?: boolean;
 }
 
 export interface AlertRecord {
@@ -208,7 +213,7 @@ export function raise(bc: BookContext, d: AlertDraft): void {
   if (!inCooldown || (!autoResolving && rank(d.severity) > rank(rec.alert.severity))) return open(bc, d);
   if (autoResolving) return reopen(bc, rec, d);
   // Within the cool-down the resolved alert absorbs the repeat: counted and kept, but no new page.
-  if (absorb(bc, rec, d)) repeat(bc, rec, d.at);
+  if (absorb(bc, rec, d)) update(bc, rec, d);
 }
 
 function open(bc: BookContext, d: AlertDraft): void {
@@ -271,7 +276,7 @@ function open(bc: BookContext, d: AlertDraft): void {
   rec.alert.summary = composeSummary(rec);
   dset(bc.book.records, id, rec);
   dset(bc.book.current, rk, id);
-  emit(bc, rec, 'opened', d.at, {});
+  emit(bc, rec, 'opened', d.at, lateMark(d));
 }
 
 function reopen(bc: BookContext, rec: AlertRecord, d: AlertDraft): void {
@@ -283,7 +288,7 @@ function reopen(bc: BookContext, rec: AlertRecord, d: AlertDraft): void {
   rec.flapping = isFlapping(bc, rk, d.at);
   if (rank(d.severity) > rank(rec.alert.severity)) rec.alert.severity = d.severity;
   rec.alert.summary = composeSummary(rec);
-  emit(bc, rec, 'reopened', d.at, {});
+  emit(bc, rec, 'reopened', d.at, lateMark(d));
 }
 
 function fold(bc: BookContext, rec: AlertRecord, d: AlertDraft): void {
@@ -293,10 +298,18 @@ function fold(bc: BookContext, rec: AlertRecord, d: AlertDraft): void {
     rec.alert.severity = d.severity;
     // An escalation needs eyes again, even on an acknowledged alert.
     rec.alert.status = 'open';
-    emit(bc, rec, 'escalated', d.at, { previousSeverity });
+    emit(bc, rec, 'escalated', d.at, { previousSeverity, ...lateMark(d) });
   } else if (changed) {
-    repeat(bc, rec, d.at);
+    update(bc, rec, d);
   }
+}
+
+const lateMark = (d: AlertDraft): Partial<AlertChange> => (d.late ? { late: true } : {});
+
+/** A fold that changes neither severity nor status: late evidence goes out at once, as attachLate's does. */
+function update(bc: BookContext, rec: AlertRecord, d: AlertDraft): void {
+  if (d.late) emit(bc, rec, 'late-evidence', d.at, { late: true });
+  else repeat(bc, rec, d.at);
 }
 
 /** Folds the draft's facts into the record; true when anything visible changed. */

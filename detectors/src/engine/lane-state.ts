@@ -13,7 +13,10 @@ import type { EpochMs } from './time';
 
 export interface LaneStats {
   processed: number;
-  /** Events older than the watermark when they arrived: stored, counted, attached where they fit. */
+  /**
+   * Events older than the watermark when they arrived: stored, counted, attached where they fit (GSM
+   * activity may still make a contraband delivery).
+   */
   late: number;
   duplicates: number;
 }

@@ -51,7 +51,8 @@ function prune(ctx: RuleContext, watermark: EpochMs, definite: EpochMs): void {
   }
   lane.seenOrder.splice(0, forget);
   pruneDrones(lane.drones, definite - p['drone-incursion'].incidentGapS * SECOND);
-  pruneContraband(lane.contraband, watermark, p['contraband-delivery']);
+  // Late GSM activity within the dedupe horizon may still make a delivery (see late-events).
+  pruneContraband(lane.contraband, watermark - p.engine.dedupeHorizonS * SECOND, p['contraband-delivery']);
   pruneSearchMissed(lane.searchMissed, watermark, p['search-missed']);
   pruneGsmBurst(lane.bursts, ctx.view.timeZone, watermark, p['gsm-burst']);
   const recentMs = Math.max(

@@ -1,5 +1,5 @@
 import type { GsmEvent, LatLon } from '@wachtpost/contracts';
-import { lastActivity } from '../engine/activity-log';
+import { lastActivity, lastActivityBefore } from '../engine/activity-log';
 import { currentRecord } from '../engine/alert-book';
 import type { RuleContext } from '../engine/context';
 import { dget, dgetOrSet, dset, ddel, type Dict } from '../engine/dict';
@@ -104,17 +104,38 @@ function incursionBefore(
   return best;
 }
 
+/** GSM activity handled in event-time order (the ordered path): the history holds nothing after `t`. */
 export function onGsm(ctx: RuleContext, ev: GsmEvent, t: EpochMs): void {
+  correlate(ctx, ev, t, false);
+}
+
+/**
+ * GSM activity that came after the watermark (a gateway forwarding what it buffered while it was down):
+ * judged as of its own time, as if it had come on time, and marked late. The history may hold activity
+ * after `t`, so it reads only what came before it.
+ */
+export function onLateGsm(ctx: RuleContext, ev: GsmEvent, t: EpochMs): void {
+  correlate(ctx, ev, t, true);
+}
+
+function correlate(ctx: RuleContext, ev: GsmEvent, t: EpochMs, late: boolean): void {
   const p = ctx.params[RULE];
   const state = ctx.lane.contraband;
   const quietMs = p.quietDays * DAY;
-  const last = lastActivity(ctx.lane.activity, ev.zoneId);
+  // A zone that keeps no detail (not a cell) and was active after `t` reads as never active before it:
+  // quiet, the side an outage cannot hide a delivery on (as for device keys below).
+  const last = late
+    ? lastActivityBefore(ctx.lane.activity, ev.zoneId, t)
+    : lastActivity(ctx.lane.activity, ev.zoneId);
   const quietZone = last === null || last < t - quietMs;
   const isCell = ctx.view.isCell(ev.zoneId);
   for (const wing of ctx.view.wingsOfZone(ev.zoneId)) {
     const keys = dgetOrSet(state.deviceKeys, wing, (): Dict<EpochMs> => ({}));
     const seen = ev.deviceKey === undefined ? undefined : dget(keys, ev.deviceKey);
-    const newDevice = ev.deviceKey !== undefined && (seen === undefined || seen < t - quietMs);
+    // Only a key's latest sighting is kept. For late activity one after `t` hides whether the key was also
+    // seen before it: counted as new, so that an outage cannot hide a delivery. The alert says it is late.
+    const newDevice =
+      ev.deviceKey !== undefined && (seen === undefined || seen < t - quietMs || (late && seen > t));
     if (ev.deviceKey !== undefined) dset(keys, ev.deviceKey, Math.max(seen ?? t, t));
     const incursion = incursionBefore(state, wing, t, p.windowH * HOUR);
     if (!incursion) continue;
@@ -149,6 +170,7 @@ export function onGsm(ctx: RuleContext, ev: GsmEvent, t: EpochMs): void {
       // "Quiet" means nothing was heard; with a sensor down that may be blindness, not quiet.
       incomplete: quietZone ? ctx.gaps(ev.zoneId, t - quietMs, t) : [],
       since: latestPassBefore(state, wing, t, p.windowH * HOUR),
+      ...(late && { late }),
     });
   }
 }
