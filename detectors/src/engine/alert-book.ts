@@ -601,7 +601,9 @@ export function attachLate(bc: BookContext, token: string, evidence: Evidence, s
     const a = rec.alert;
     a.count += 1;
     rec.firstMs = Math.min(rec.firstMs, evidence[0]);
+    rec.lastMs = Math.max(rec.lastMs, evidence[0]);
     a.firstEventAt = toIso(rec.firstMs);
+    a.lastEventAt = toIso(rec.lastMs);
     a.evidence = rec.ev.map((e) => e[1]);
     a.sensorIds = sortedUnion(a.sensorIds, [sensorId]);
     emit(bc, rec, 'late-evidence', Math.max(rec.updatedMs, evidence[0]), { late: true });

@@ -21,6 +21,21 @@ describe('engine', () => {
     expect(h.engine.lanes(h.state)[0]).toMatchObject({ late: 1 });
   });
 
+  it("late evidence newer than the alert's last evidence moves lastEventAt on", () => {
+    const h = harness();
+    h.run(
+      nights.map((t, i) => gsm(`g${i}`, t, 'a-01')),
+      { heartbeatEveryMin: 60 },
+    );
+    const result = h.engine.step(h.state, gsm('late', '2026-06-03T21:30:00.000Z', 'a-01'));
+    expect(result.disposition).toBe('late');
+    expect(result.changes[0]?.alert).toMatchObject({
+      firstEventAt: '2026-06-01T21:00:00.000Z',
+      lastEventAt: '2026-06-03T21:30:00.000Z',
+      count: 4,
+    });
+  });
+
   it('a silent sensor holds the watermark: its report 5 minutes behind the newest still correlates', () => {
     const h = harness();
     // gsm-a was last heard at 21:50; radar-1 runs ahead to 22:10 before gsm-a's 21:55 burst arrives.
