@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkSilences, feedClockWarning } from './cli-checks';
+import { checkSilences, feedClockWarning, scenarioClockWarning } from './cli-checks';
 import { demoSite } from './test-fixtures';
 
 const NOW = Date.parse('2026-03-01T12:00:00.000Z');
@@ -32,5 +32,29 @@ describe('feedClockWarning', () => {
     expect(feedClockWarning({ speed: 2, start: NOW + MINUTE, now: NOW })).toMatch(/at speed 2/);
     expect(feedClockWarning({ speed: 2, start: NOW - 6 * 60 * MINUTE, now: NOW })).toBeUndefined();
     expect(feedClockWarning({ speed: 1, now: NOW })).toBeUndefined();
+  });
+});
+
+describe('scenarioClockWarning', () => {
+  const HOUR = 60 * MINUTE;
+  const DAY = 24 * HOUR;
+
+  it('says nothing about a story that lies just behind the clock, as the default origin puts it', () => {
+    for (const speed of [1, 60, 3600])
+      expect(scenarioClockWarning({ from: NOW - 4 * DAY, to: NOW - HOUR, speed, now: NOW })).toBeUndefined();
+  });
+
+  it('warns when an --origin puts events ahead of the clock when they are sent', () => {
+    const future = { from: NOW + DAY, to: NOW + DAY + 11 * HOUR, speed: 3600, now: NOW };
+    expect(scenarioClockWarning(future)).toMatch(/up to 2100 minutes ahead .* "clock"/);
+    // Sent in real time, a story that starts now stays level with the clock.
+    expect(scenarioClockWarning({ from: NOW, to: NOW + HOUR, speed: 1, now: NOW })).toBeUndefined();
+    // Fast, it outruns it.
+    expect(scenarioClockWarning({ from: NOW - HOUR, to: NOW + HOUR, speed: 60, now: NOW })).toMatch(/ahead/);
+  });
+
+  it('warns when an --origin puts events beyond the stream retention', () => {
+    const old = { from: NOW - 30 * DAY, to: NOW - 30 * DAY + 11 * HOUR, speed: 3600, now: NOW };
+    expect(scenarioClockWarning(old)).toMatch(/up to 30 days behind .* retention/);
   });
 });

@@ -1,4 +1,4 @@
-import { MAX_CLOCK_AHEAD_MS, type SiteModel } from '@wachtpost/contracts';
+import { DEFAULT_RETENTION_MS, MAX_CLOCK_AHEAD_MS, type SiteModel } from '@wachtpost/contracts';
 import type { SilenceSpec } from './cli-options';
 
 /** Checks of command-line values against the site and the clock, before anything is sent. Pure. */
@@ -35,6 +35,38 @@ export function feedClockWarning(options: {
     return (
       `warning: at speed ${speed} simulated time runs ahead of the wall clock; ingest rejects observations ` +
       'more than 5 minutes ahead as "clock". Start in the past (--start -6h) to stay behind it for longer.'
+    );
+  }
+  return undefined;
+}
+
+/**
+ * Why ingest would reject a scenario's events as `clock`, if it would: observed more than 5 minutes ahead of
+ * the wall clock when sent (an --origin in the future), or older than the stream's default retention (one long
+ * past). Events at `t` are sent at `now + (t - from) / speed`, so the worst lies at one end of the span.
+ */
+export function scenarioClockWarning(options: {
+  from: number;
+  to: number;
+  speed: number;
+  now: number;
+}): string | undefined {
+  const { from, to, speed, now } = options;
+  const aheadWhenSent = (t: number) => t - (now + (t - from) / speed);
+  const ahead = Math.max(aheadWhenSent(from), aheadWhenSent(to));
+  if (ahead > MAX_CLOCK_AHEAD_MS) {
+    return (
+      `warning: the scenario's events lie up to ${Math.round(ahead / 60_000)} minutes ahead of the wall clock ` +
+      'when sent; ingest rejects observations more than 5 minutes ahead as "clock", so it will reject them. ' +
+      'Give an --origin further back, or none.'
+    );
+  }
+  const behind = -Math.min(aheadWhenSent(from), aheadWhenSent(to));
+  if (behind > DEFAULT_RETENTION_MS) {
+    return (
+      `warning: the scenario's events lie up to ${Math.round(behind / 86_400_000)} days behind the wall clock ` +
+      'when sent; ingest rejects observations older than the SENSORS retention (7 days unless ' +
+      'SENSORS_RETENTION_DAYS says otherwise) as "clock". Give a later --origin, or none.'
     );
   }
   return undefined;

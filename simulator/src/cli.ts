@@ -6,7 +6,7 @@ import { constants } from 'node:os';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { SiteModel } from '@wachtpost/contracts';
 import { Command } from 'commander';
-import { checkSilences, feedClockWarning } from './cli-checks';
+import { checkSilences, feedClockWarning, scenarioClockWarning } from './cli-checks';
 import {
   faultKinds,
   integer,
@@ -286,7 +286,8 @@ program
       const g = cmd.optsWithGlobals<GlobalOptions>();
       const scenario = loadScenarioFile(file);
       const site = loadSiteFile(g.site);
-      const origin = opts.origin?.(Date.now()) ?? defaultOrigin(scenario, site, Date.now());
+      const now = Date.now();
+      const origin = opts.origin?.(now) ?? defaultOrigin(scenario, site, now);
       const compiled = compileScenario(scenario, site, {
         origin,
         seed: program.getOptionValueSource('seed') === 'default' ? scenario.seed : g.seed,
@@ -295,6 +296,8 @@ program
         `scenario "${scenario.name}": ${compiled.messages.length} messages from ${new Date(compiled.from).toISOString()} ` +
           `to ${new Date(compiled.to).toISOString()} at speed ${opts.speed}`,
       );
+      const warning = scenarioClockWarning({ from: compiled.from, to: compiled.to, speed: opts.speed, now });
+      if (warning) note(warning);
       const interrupt = interruption();
       const report = await withNats(g.nats, 'wachtpost-sim-scenario', (nc) =>
         runScenario({

@@ -1,6 +1,7 @@
 import type { SensorEvent } from '@wachtpost/contracts';
 import { EventQueue } from '../generator/event-queue';
 import { Rng } from '../rng';
+import { shiftEvent } from './time-shift';
 import { applyFault, faultApplies, MESSAGE_FAULTS, type FaultKind, type MessageFault } from './faults';
 import { toTimedMessage, type TimedMessage } from './message';
 
@@ -18,6 +19,11 @@ export interface FaultPlan {
   rate: number;
   seed: number;
   silences?: readonly Silence[];
+  /**
+   * The receiving clock when a message due at simulated `at` arrives; default `at` itself. Skews are measured
+   * from it: a feed that runs hours in the past must still skew ahead of the receiver, not of its story.
+   */
+  receivedAt?: (at: number) => number;
 }
 
 const SECOND_MS = 1000;
@@ -94,7 +100,10 @@ function* faultMessages(
     }
     const fault = rng.pick(options);
     if (isMessageFault(fault)) {
-      send({ ...applyFault(fault, event, rng), at, fault });
+      const offset = plan.receivedAt ? plan.receivedAt(at) - at : 0;
+      const skew = fault === 'skew-ahead' || fault === 'skew-behind';
+      const base = skew && offset !== 0 ? shiftEvent(event, offset) : event;
+      send({ ...applyFault(fault, base, rng), at, fault });
     } else if (fault === 'duplicate') {
       send(message);
       send({ ...message, at: at + Math.round(rng.uniform(0.2, 180) * SECOND_MS), fault }, true);

@@ -59,7 +59,8 @@ export function startFeed(options: FeedOptions): RunningFeed {
       firstFlightAt: simStart + options.firstFlightAfterS * 1000,
     }),
   });
-  const messages = toMessages(events, options.seed, simStart, options.faults);
+  // Skews are measured from the wall clock at send time, which a feed in the past or at speed is not at.
+  const messages = toMessages(events, options.seed, simStart, options.faults, (at) => pacer.realAt(at));
   const durationTimer =
     options.durationS === undefined ? undefined : setTimeout(() => abort.abort(), options.durationS * 1000);
 

@@ -2,6 +2,7 @@ import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { SENSOR_SUBJECTS } from '@wachtpost/contracts';
+import { fileError } from '../file-errors';
 import { encodeRecordLine } from '../messages/recording';
 import { systemClock, type Clock } from './pacer';
 
@@ -33,7 +34,9 @@ export async function runRecord(options: RecordOptions): Promise<RecordSummary> 
   const clock = options.clock ?? systemClock;
   const subject = options.subject ?? SENSOR_SUBJECTS;
   const out = createWriteStream(options.out, { encoding: 'utf8' });
-  await once(out, 'open');
+  await once(out, 'open').catch((err: unknown) => {
+    throw fileError('write', 'recording', options.out, err);
+  });
   const sub = options.nc.subscribe(subject, options.count === undefined ? {} : { max: options.count });
   await options.nc.flush();
   const start = clock.now();

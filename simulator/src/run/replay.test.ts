@@ -27,6 +27,15 @@ describe('restampBody', () => {
     });
   });
 
+  it('leaves instants the contract rejects as recorded, so a schema fault stays one', () => {
+    // A gateway writing local time without a zone, and an observedAt without milliseconds.
+    const broken = { eventId: 'E1', observedAt: '2026-03-01 00:00:00.000', effectiveAt: 'yesterday' };
+    const noMillis = { eventId: 'E2', observedAt: '2026-03-01T00:00:00Z' };
+    const body = (data: Uint8Array) => JSON.parse(new TextDecoder().decode(data)) as unknown;
+    expect(body(restampBody(encode(broken), 60_000, 't').data)).toEqual({ ...broken, eventId: 't-E1' });
+    expect(body(restampBody(encode(noMillis), 60_000, 't').data)).toEqual({ ...noMillis, eventId: 't-E2' });
+  });
+
   it('leaves recorded garbage untouched', () => {
     const garbage = Uint8Array.from([0x7b, 0xff]);
     expect(restampBody(garbage, 1, 't').data).toBe(garbage);

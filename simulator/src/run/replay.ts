@@ -1,6 +1,8 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { NatsConnection } from '@nats-io/transport-node';
+import { Instant, ObservedAt } from '@wachtpost/contracts';
+import { fileError } from '../file-errors';
 import { decodeRecordLine, RecordingError, type RecordedMessage } from '../messages/recording';
 import { createPublisher, type PublishStats } from '../nats/publisher';
 import { Rng } from '../rng';
@@ -41,17 +43,21 @@ export async function loadRecording(file: string): Promise<RecordedMessage[]> {
   const shown: string[] = [];
   let bad = 0;
   let lineNo = 0;
-  for await (const line of lines) {
-    lineNo++;
-    if (line.trim() === '') continue;
-    try {
-      const message = decodeRecordLine(line, lineNo);
-      // Once the file is known bad, its messages are of no use: only keep reading to count.
-      if (bad === 0) messages.push(message);
-    } catch (err) {
-      if (!(err instanceof RecordingError)) throw err;
-      if (++bad <= SHOWN_BAD_LINES) shown.push(`${file}:${err.line}: ${err.reason}`);
+  try {
+    for await (const line of lines) {
+      lineNo++;
+      if (line.trim() === '') continue;
+      try {
+        const message = decodeRecordLine(line, lineNo);
+        // Once the file is known bad, its messages are of no use: only keep reading to count.
+        if (bad === 0) messages.push(message);
+      } catch (err) {
+        if (!(err instanceof RecordingError)) throw err;
+        if (++bad <= SHOWN_BAD_LINES) shown.push(`${file}:${err.line}: ${err.reason}`);
+      }
     }
+  } catch (err) {
+    throw fileError('read', 'recording', file, err);
   }
   if (bad > 0) {
     if (bad > SHOWN_BAD_LINES) shown.push(`and ${bad - SHOWN_BAD_LINES} more`);
@@ -62,7 +68,8 @@ export async function loadRecording(file: string): Promise<RecordedMessage[]> {
   return messages;
 }
 
-const INSTANT_FIELDS = ['observedAt', 'startedAt', 'endedAt', 'effectiveAt'] as const;
+/** The instants restamping moves, each with the contract's rule for it. */
+const INSTANT_FIELDS = { observedAt: ObservedAt, startedAt: Instant, endedAt: Instant, effectiveAt: Instant };
 const EVENT_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 /**
@@ -82,9 +89,11 @@ export function restampBody(
   }
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return { data };
   const record = body as Record<string, unknown>;
-  for (const field of INSTANT_FIELDS) {
+  for (const [field, rule] of Object.entries(INSTANT_FIELDS)) {
     const value = record[field];
-    if (typeof value === 'string' && !Number.isNaN(Date.parse(value))) {
+    // Only instants the contract accepts: rewriting a broken one (a local time without a zone, say) in ISO form
+    // would turn a recorded schema fault into a valid event.
+    if (typeof value === 'string' && rule.safeParse(value).success) {
       record[field] = new Date(Date.parse(value) + deltaMs).toISOString();
     }
   }

@@ -36,12 +36,16 @@ export interface FaultOptions {
   silences: readonly { sensorId: string; afterS: number; forS: number }[];
 }
 
-/** The messages to publish for the events; without faults nothing is ever held back. */
+/**
+ * The messages to publish for the events; without faults nothing is ever held back. `receivedAt` maps a
+ * simulated instant to the receiving clock (see FaultPlan), for a run whose simulated time is not real time.
+ */
 export function toMessages(
   events: Iterable<SensorEvent>,
   seed: number,
   start: number,
   faults?: FaultOptions,
+  receivedAt?: (at: number) => number,
 ): FaultStream {
   if (!faults || (faults.kinds.length === 0 && faults.silences.length === 0)) {
     const messages = (function* () {
@@ -54,7 +58,13 @@ export function toMessages(
     from: start + s.afterS * 1000,
     to: start + (s.afterS + s.forS) * 1000,
   }));
-  return withFaults(events, { kinds: faults.kinds, rate: faults.rate, seed, silences });
+  return withFaults(events, {
+    kinds: faults.kinds,
+    rate: faults.rate,
+    seed,
+    silences,
+    ...(receivedAt && { receivedAt }),
+  });
 }
 
 /** The kind token of a sensor subject (sensors.v1.<site>.<kind>.<sensor>). */

@@ -1,13 +1,14 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readTextFile } from '../file-errors';
 import { parseScenario, type Scenario } from './schema';
 
 /** The scenario files shipped with the simulator. */
 export const SCENARIO_DIR = fileURLToPath(new URL('../../scenarios', import.meta.url));
 
 export function loadScenarioFile(file: string): Scenario {
-  return parseScenario(readFileSync(file, 'utf8'), file);
+  return parseScenario(readTextFile(file, 'scenario'), file);
 }
 
 export interface ScenarioListing {
