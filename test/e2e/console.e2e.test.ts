@@ -191,6 +191,27 @@ describe('console in Chromium', () => {
     }
   }, 60_000);
 
+  it('from the keyboard: Enter on a row, Tab to Acknowledge, Escape back to that row', async () => {
+    const alertId = await h.publishDrone('keyboard');
+    await h.waitForStoredAlert(alertId);
+    const { page } = await h.signIn('operator');
+    await openBoard(page, 'operator');
+    await row(page, alertId).focus();
+    await page.keyboard.press('Enter');
+    await page.getByTestId('alert-status').waitFor();
+    const focused = () =>
+      page.evaluate(
+        "document.activeElement?.getAttribute('data-alert-id') ?? document.activeElement?.textContent ?? null",
+      ) as Promise<string | null>;
+    // The focus starts at the alert, not at the top of the menu: one Tab reaches the first action.
+    await page.keyboard.press('Tab');
+    expect(await focused()).toBe('Acknowledge');
+    await page.keyboard.press('Escape');
+    await page.waitForURL((url) => url.pathname === '/');
+    await row(page, alertId).waitFor();
+    await expect.poll(focused).toBe(alertId);
+  });
+
   it('an analyst gets no enabled action; Tab to a row and Enter opens its detail', async () => {
     const alertId = await h.publishDrone('analyst');
     await h.waitForStoredAlert(alertId);

@@ -11,6 +11,8 @@ export interface FeedState {
   live: LiveState;
   /** True from the moment a lost connection is live again (the banner shows it for a while). */
   resumed: boolean;
+  /** When the live connection was lost (ISO), while it is: how stale the board may be. */
+  lostAt?: string;
   loading: boolean;
   error?: ApiError;
   sites: SiteModel[];
@@ -28,8 +30,14 @@ const RESOLVED_PAGES = 1;
 
 export class AlertFeed {
   readonly store = new AlertStore();
-  /** The board's filters and scroll position, kept while the operator looks at a detail page. */
-  readonly board: { filters: BoardFilters; scrollTop: number } = { filters: NO_FILTERS, scrollTop: 0 };
+  /**
+   * The board's filters and scroll position, kept while the operator looks at a detail page, and the alert
+   * last opened there, whose row takes the focus back on return.
+   */
+  readonly board: { filters: BoardFilters; scrollTop: number; lastOpened?: string } = {
+    filters: NO_FILTERS,
+    scrollTop: 0,
+  };
   private state: FeedState = { live: 'connecting', resumed: false, loading: true, sites: [], problems: [] };
   private listeners = new Set<() => void>();
   private live: LiveClient | undefined;
@@ -43,7 +51,12 @@ export class AlertFeed {
         const { newCritical } = this.store.push(push);
         if (newCritical) this.options.onNewCritical(push.alert);
       },
-      onState: (live, resumed) => this.set({ live, resumed }),
+      onState: (live, resumed) =>
+        this.set({
+          live,
+          resumed,
+          lostAt: live === 'lost' ? (this.state.lostAt ?? new Date().toISOString()) : undefined,
+        }),
       onReloadNeeded: () => void this.load(),
       onSignedOut: this.options.onSignedOut,
       onHealth: (problems) => this.set({ problems }),

@@ -9,6 +9,38 @@ export function unlockAudio(): void {
   if (context.state === 'suspended') void context.resume().catch(() => undefined);
 }
 
+/**
+ * Calls `then` once a beep can sound: at once if the audio context runs, else after the page's first click or
+ * key press (a browser starts audio only after the user has interacted with the page, so a reload with the
+ * sound on is silent until then). Returns a function that stops waiting.
+ */
+export function whenAudioAllowed(then: () => void): () => void {
+  const Ctx = globalThis.AudioContext;
+  const ctx = Ctx && (context ??= new Ctx());
+  // No WebAudio at all: nothing to wait for (beep does nothing).
+  if (!ctx || ctx.state === 'running') {
+    then();
+    return () => undefined;
+  }
+  const stop = () => {
+    window.removeEventListener('pointerdown', unlock, true);
+    window.removeEventListener('keydown', unlock, true);
+  };
+  const unlock = () => {
+    void ctx.resume().then(
+      () => {
+        if (ctx.state !== 'running') return;
+        stop();
+        then();
+      },
+      () => undefined,
+    );
+  };
+  window.addEventListener('pointerdown', unlock, true);
+  window.addEventListener('keydown', unlock, true);
+  return stop;
+}
+
 export function beep(): void {
   unlockAudio();
   const ctx = context;

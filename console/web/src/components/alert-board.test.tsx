@@ -149,6 +149,31 @@ describe('alert board', () => {
     expect(row('calm').dataset.fresh).toBeUndefined();
   });
 
+  test('the announcement and the tab title say "new critical" only while the alert is new', async () => {
+    start(fakeServer({ alerts: [] }));
+    await screen.findByText('0 alerts');
+    const announcer = screen.getByTestId('announcer');
+    const push = (patch: Parameters<typeof entry>[0], seq: number) =>
+      lastSocket().server('alert', { ...entry(patch).alert, seq, console: {} });
+    push({ alertId: 'c1', severity: 'critical', title: 'Drop over wing A' }, 1);
+    push({ alertId: 'c2', severity: 'critical', title: 'Drop over wing B' }, 2);
+    await waitFor(() => expect(document.title).toBe('2 new critical · Wachtpost'));
+    expect(announcer.textContent).toBe('New critical alert: Drop over wing B');
+    // Acknowledged in another browser: the last announcement is no longer news.
+    push(
+      { alertId: 'c2', severity: 'critical', title: 'Drop over wing B', rev: 2, status: 'acknowledged' },
+      3,
+    );
+    await waitFor(() => expect(document.title).toBe('1 new critical · Wachtpost'));
+    expect(announcer.textContent).toBe('');
+    lastSocket().server('disconnect', 'transport close');
+    await waitFor(() => expect(document.title).toBe('Connection lost · 1 new critical · Wachtpost'));
+    lastSocket().server('ready', { seq: 3 });
+    // Opened here: seen.
+    await userEvent.setup().click(row('c1'));
+    await waitFor(() => expect(document.title).toBe('Wachtpost'));
+  });
+
   test('a critical alert that is merely an older one (rev > 1) is not announced as new', async () => {
     start(fakeServer({ alerts: [] }));
     await screen.findByText('0 alerts');

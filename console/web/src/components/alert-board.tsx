@@ -1,4 +1,4 @@
-import { useCallback, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { countBySeverity, filterChoices, visibleAlerts, type BoardFilters } from '../board-logic';
 import { useFeed, useFeedState, useStoreVersion } from '../feed-context';
 import type { AlertEntry } from '../types';
@@ -38,6 +38,12 @@ export function AlertBoard() {
   );
   const onScroll = useCallback((top: number) => (feed.board.scrollTop = top), [feed]);
 
+  // Back from a detail page, the row opened takes the focus (VirtualList, on mount), and only then.
+  const returnTo = feed.board.lastOpened;
+  useEffect(() => {
+    feed.board.lastOpened = undefined;
+  }, [feed]);
+
   return (
     <section className="board">
       <div className="board-head">
@@ -68,6 +74,7 @@ export function AlertBoard() {
         getKey={(e) => e.alert.alertId}
         renderRow={renderRow}
         initialScrollTop={feed.board.scrollTop}
+        initialFocusKey={returnTo}
         onScrollTopChange={onScroll}
       />
     </section>

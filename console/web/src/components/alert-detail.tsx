@@ -49,8 +49,18 @@ export function AlertDetailPage({ alertId }: { alertId: string }) {
     };
   }, [alertId, reloads, feed]);
 
-  // Opening an alert is seeing it: the board's highlight goes.
-  useEffect(() => feed.store.seen(alertId), [feed, alertId]);
+  // Opening an alert is seeing it: the board's highlight goes, and its row takes the focus back on return.
+  useEffect(() => {
+    feed.store.seen(alertId);
+    feed.board.lastOpened = alertId;
+  }, [feed, alertId]);
+
+  // The focus starts on the title, so from the keyboard the next Tab is the first action, not the menu.
+  const title = useRef<HTMLHeadingElement>(null);
+  const loaded = detail !== undefined;
+  useEffect(() => {
+    if (loaded) title.current?.focus({ preventScroll: true });
+  }, [loaded]);
 
   // Keep the page live: a newer revision pushed to the board reloads the detail and its history.
   const liveRev = feed.store.get(alertId)?.alert.rev;
@@ -102,7 +112,9 @@ export function AlertDetailPage({ alertId }: { alertId: string }) {
       </p>
       <header className="detail-head">
         <SeverityBadge severity={alert.severity} />
-        <h1 id="alert-title">{localizeInstants(alert.title)}</h1>
+        <h1 id="alert-title" ref={title} tabIndex={-1}>
+          {localizeInstants(alert.title)}
+        </h1>
         {alert.exercise && <ExerciseBadge />}
         <span className={`status status-${alert.status}`} data-testid="alert-status">
           {alert.status}

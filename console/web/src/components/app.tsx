@@ -7,12 +7,14 @@ import { api, ApiError, setUnauthorizedHandler } from '../api';
 import { AlertFeed, asApiError } from '../alert-feed';
 import { beep } from '../beep';
 import { localizeInstants } from '../format';
-import { FeedContext, SessionContext, useFeedState, useSession } from '../feed-context';
+import { FeedContext, SessionContext, useFeedState, useSession, useStoreVersion } from '../feed-context';
 import { DetaineeTimelinePage } from '../history/detainee-timeline';
 import { canReadHistory } from '../history/history-api';
 import { HistoryPage } from '../history/history-page';
+import { APP_TITLE, pageTitle } from '../page-title';
 import { matchRoute, navigate, usePathname } from '../router';
 import { SilencesPage } from '../silences/silences-page';
+import { loadSoundOn, saveSoundOn } from '../sound-preference';
 import { SimulatorPage } from '../simulator/simulator-page';
 import { canRead, type Session } from '../types';
 import { AlertBoard } from './alert-board';
@@ -68,15 +70,18 @@ export function App() {
 }
 
 function SignedIn({ session, onSignedOut }: { session: Session; onSignedOut: (why?: ApiError) => void }) {
-  const [sound, setSound] = useState(false);
+  const [sound, setSound] = useState(loadSoundOn);
   const soundRef = useRef(sound);
   soundRef.current = sound;
-  const [announcement, setAnnouncement] = useState('');
+  const [announcement, setAnnouncement] = useState<Announcement>({ text: '' });
   const [feed] = useState(() =>
     canRead(session.role)
       ? new AlertFeed({
           onNewCritical: (alert) => {
-            setAnnouncement(`New critical alert: ${localizeInstants(alert.title)}`);
+            setAnnouncement({
+              text: `New critical alert: ${localizeInstants(alert.title)}`,
+              alertId: alert.alertId,
+            });
             if (soundRef.current) beep();
           },
           onSignedOut: () => onSignedOut(SIGNED_OUT),
@@ -92,7 +97,7 @@ function SignedIn({ session, onSignedOut }: { session: Session; onSignedOut: (wh
     api.logout().then(
       () => onSignedOut(),
       // Signing out failed (server away): say so rather than pretend.
-      (err: unknown) => setAnnouncement(`Sign out failed: ${asApiError(err).message}`),
+      (err: unknown) => setAnnouncement({ text: `Sign out failed: ${asApiError(err).message}` }),
     );
   };
 
@@ -103,15 +108,46 @@ function SignedIn({ session, onSignedOut }: { session: Session; onSignedOut: (wh
           session={session}
           onSignOut={signOut}
           sound={sound}
-          onSound={setSound}
+          onSound={(on) => {
+            saveSoundOn(on);
+            setSound(on);
+          }}
           banner={feed ? <FeedBanner feed={feed} /> : <LiveBanner state={undefined} />}
-          announcement={announcement}
+          announcement={feed ? <FeedAttention feed={feed} announcement={announcement} /> : announcement.text}
         >
           {feed ? <Pages /> : <SimulatorPage />}
         </Shell>
       </FeedContext.Provider>
     </SessionContext.Provider>
   );
+}
+
+/** What the announcer says; `alertId` when it is about a new critical alert. */
+interface Announcement {
+  text: string;
+  alertId?: string;
+}
+
+/**
+ * The announcer's text and the tab title. A critical alert's announcement stays only while the alert is new
+ * (open and not yet opened by anyone here): once acknowledged, resolved or looked at, a red "New critical
+ * alert" line would only mislead the next glance.
+ */
+function FeedAttention({ feed, announcement }: { feed: AlertFeed; announcement: Announcement }) {
+  useStoreVersion(feed);
+  const { live } = useFeedState(feed);
+  const newCritical = feed.store.fresh.size;
+  useEffect(() => {
+    document.title = pageTitle(newCritical, live);
+  }, [newCritical, live]);
+  useEffect(
+    () => () => {
+      document.title = APP_TITLE;
+    },
+    [],
+  );
+  const stale = announcement.alertId !== undefined && !feed.store.fresh.has(announcement.alertId);
+  return stale ? '' : announcement.text;
 }
 
 function FeedBanner({ feed }: { feed: AlertFeed }) {

@@ -1,6 +1,7 @@
 import { act, cleanup, render, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
+import { formatTime } from '../format';
 import { entry, fakeServer, lastSocket, SITE, sockets } from '../test-support';
 import { App } from './app';
 
@@ -66,6 +67,26 @@ describe('live connection', () => {
     });
     expect(banner.textContent).toBe('');
     expect(socket.handshake()).toEqual({ afterSeq: 12 });
+  });
+
+  test('a lost connection says since when, and keeps that time through failed reconnects', async () => {
+    fakeServer();
+    start();
+    await waitFor(() => expect(sockets).toHaveLength(1));
+    const socket = lastSocket();
+    const banner = screen.getByTestId('live-banner');
+    socket.server('ready', { seq: 1 });
+    const lostAt = new Date();
+    socket.server('disconnect', 'transport close');
+    const since = formatTime(lostAt.toISOString());
+    expect(banner.textContent).toBe(
+      `Live connection lost since ${since}. Reconnecting; the board may be out of date.`,
+    );
+    await new Promise((r) => setTimeout(r, 1100));
+    socket.server('connect_error', new Error('xhr poll error'));
+    expect(banner.textContent).toContain(`since ${since}.`);
+    socket.server('ready', { seq: 1 });
+    expect(banner.textContent).toContain('Live connection restored');
   });
 
   test('banner says alerts may be late while the server reports a problem, and clears when it is gone', async () => {
@@ -149,6 +170,42 @@ describe('session and pages', () => {
     await userEvent.setup().click(await screen.findByRole('button', { name: 'Sign out' }));
     expect(await screen.findByRole('button', { name: 'Sign in' })).toBeTruthy();
     expect(lastSocket().active).toBe(false);
+  });
+
+  test('the sound switch survives a reload; until a click or key press the browser block is shown', async () => {
+    // A WebAudio context as a browser keeps it: suspended until the user has interacted with the page.
+    const contexts: { state: string }[] = [];
+    vi.stubGlobal(
+      'AudioContext',
+      class {
+        state = 'suspended';
+        constructor() {
+          contexts.push(this);
+        }
+        resume() {
+          this.state = 'running';
+          return Promise.resolve();
+        }
+      },
+    );
+    localStorage.clear();
+    fakeServer();
+    start();
+    const user = userEvent.setup();
+    const toggle = () => screen.getByRole<HTMLInputElement>('checkbox', { name: /Sound on new critical/ });
+    await user.click(await waitFor(toggle));
+    expect(toggle().checked).toBe(true);
+    expect(screen.queryByText(/blocked by the browser/)).toBeNull();
+
+    // A reload (or the next sign-in): still on, but silent until the operator touches the page.
+    cleanup();
+    contexts[0]!.state = 'suspended';
+    start();
+    await waitFor(() => expect(toggle().checked).toBe(true));
+    expect(screen.getByText(/blocked by the browser/)).toBeTruthy();
+    await user.keyboard('{Shift}');
+    await waitFor(() => expect(screen.queryByText(/blocked by the browser/)).toBeNull());
+    expect(contexts[0]!.state).toBe('running');
   });
 
   test('a tester sees the simulator page, and no socket is opened', async () => {

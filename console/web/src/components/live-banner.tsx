@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { FeedState } from '../alert-feed';
+import { formatTime } from '../format';
 
 export const RESTORED_MS = 5000;
 
@@ -10,7 +11,7 @@ export const RESTORED_MS = 5000;
 export function LiveBanner({
   state,
 }: {
-  state: (Pick<FeedState, 'live' | 'resumed'> & Partial<Pick<FeedState, 'problems'>>) | undefined;
+  state: (Pick<FeedState, 'live' | 'resumed'> & Partial<Pick<FeedState, 'problems' | 'lostAt'>>) | undefined;
 }) {
   const [restored, setRestored] = useState(false);
   const live = state?.live;
@@ -27,7 +28,8 @@ export function LiveBanner({
   const problems = live === 'lost' ? [] : (state?.problems ?? []);
   const text =
     live === 'lost'
-      ? 'Live connection lost. Reconnecting; the board may be out of date.'
+      ? // Since when: back from a round, the operator must know how long the board may have missed changes.
+        `Live connection lost${state?.lostAt ? ` since ${formatTime(state.lostAt)}` : ''}. Reconnecting; the board may be out of date.`
       : problems.length
         ? `Alerts may be late or missing. ${problems.map((p) => p.message).join(' ')}`
         : restored

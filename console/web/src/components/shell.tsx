@@ -1,6 +1,6 @@
-import type { ReactNode } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import { isAdmin } from '../admin/admin-api';
-import { unlockAudio } from '../beep';
+import { unlockAudio, whenAudioAllowed } from '../beep';
 import { canReadHistory } from '../history/history-api';
 import { usePathname } from '../router';
 import { canRead, type Session } from '../types';
@@ -12,13 +12,14 @@ interface Props {
   sound: boolean;
   onSound: (on: boolean) => void;
   banner: ReactNode;
-  announcement: string;
+  announcement: ReactNode;
   children: ReactNode;
 }
 
 /** The signed-in frame: navigation, the live banner, the critical-alert announcer, the page. */
 export function Shell({ session, onSignOut, sound, onSound, banner, announcement, children }: Props) {
   const path = usePathname();
+  const audioBlocked = useAudioBlocked(sound);
   return (
     <div className="app">
       <header className="top">
@@ -70,6 +71,11 @@ export function Shell({ session, onSignOut, sound, onSound, banner, announcement
               }}
             />
             Sound on new critical
+            {audioBlocked && (
+              <span className="sound-blocked" role="status">
+                (blocked by the browser until you click or press a key)
+              </span>
+            )}
           </label>
           <span className="user">
             <span data-testid="username">{session.username}</span>{' '}
@@ -87,4 +93,15 @@ export function Shell({ session, onSignOut, sound, onSound, banner, announcement
       <main className="page">{children}</main>
     </div>
   );
+}
+
+/** True while the sound is on but the browser will not play it yet (a reload, no click or key press since). */
+function useAudioBlocked(sound: boolean): boolean {
+  const [blocked, setBlocked] = useState(false);
+  useEffect(() => {
+    if (!sound) return setBlocked(false);
+    setBlocked(true);
+    return whenAudioAllowed(() => setBlocked(false));
+  }, [sound]);
+  return blocked;
 }

@@ -17,6 +17,8 @@ interface Props<T> {
   renderRow: (item: T, index: number) => ReactNode;
   overscan?: number;
   initialScrollTop?: number;
+  /** The key of a row to focus on mount (scrolled into view first), as the keyboard left it. */
+  initialFocusKey?: string;
   onScrollTopChange?: (top: number) => void;
 }
 
@@ -33,6 +35,7 @@ export function VirtualList<T>({
   renderRow,
   overscan = 8,
   initialScrollTop = 0,
+  initialFocusKey,
   onScrollTopChange,
 }: Props<T>) {
   const scroller = useRef<HTMLDivElement>(null);
@@ -75,6 +78,17 @@ export function VirtualList<T>({
     row?.focus({ preventScroll: true });
     setFocusIndex(undefined);
   }, [focusIndex, start, end]);
+
+  useEffect(() => {
+    if (initialFocusKey === undefined) return;
+    const index = items.findIndex((item) => getKey(item) === initialFocusKey);
+    if (index < 0) return;
+    const el = scroller.current;
+    const height = el?.clientHeight || window.innerHeight || 800;
+    scrollTo(scrollToReveal(index, rowHeight, el?.scrollTop ?? 0, height));
+    setFocusIndex(index);
+    // Mount only: later renders must not pull the focus back.
+  }, []);
 
   const onKeyDown = (e: KeyboardEvent<HTMLUListElement>) => {
     const li = (e.target as HTMLElement).closest<HTMLElement>('[data-index]');
