@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -99,6 +99,59 @@ describe('pnpm start', () => {
       await client.end();
     } finally {
       expect(await stop(run.child)).toBe(0);
+    }
+  });
+
+  it('Ctrl-C on `pnpm start` while it is busy: stops gracefully, not killed', async () => {
+    nats ??= await startNatsServer();
+    const ctrlCDb = await createTestDatabase();
+    const port = await freePort();
+    let output = '';
+    // Its own process group, as a terminal's foreground job: Ctrl-C signals every process in it.
+    const pnpm = spawn('pnpm', ['start'], {
+      cwd: REPO_ROOT,
+      detached: true,
+      env: {
+        ...process.env,
+        DATABASE_URL: ctrlCDb.url,
+        NATS_URL: nats.url,
+        PORT: String(port),
+        LOG_PRETTY: 'false',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    pnpm.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    pnpm.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    const exited = new Promise<number | null>((resolve) => pnpm.once('exit', resolve));
+    try {
+      await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).ok, 60_000, 'readyz');
+      // The process that runs the services (no launcher in between would be the one to pass the signal on).
+      const service = execFileSync('ps', ['-o', 'pid=,args=', '-g', String(pnpm.pid)], { encoding: 'utf8' })
+        .split('\n')
+        .map((line) => line.trim().split(/\s+/))
+        .filter(
+          ([, command, ...args]) =>
+            /(^|\/)node$/.test(command ?? '') && !args.some((a) => a.endsWith('cli.mjs')),
+        )
+        .filter(([, , ...args]) => args.includes('platform/src/bin/start.ts'))
+        .map(([pid]) => Number(pid));
+      expect(service).toHaveLength(1);
+      // Busy for a moment (a long synchronous step), as it is when the operator presses Ctrl-C.
+      process.kill(service[0]!, 'SIGSTOP');
+      process.kill(-pnpm.pid!, 'SIGINT');
+      await new Promise((r) => setTimeout(r, 500));
+      try {
+        process.kill(service[0]!, 'SIGCONT');
+      } catch {
+        // A launcher that gave up on it has killed it by now: the wait for its graceful stop below fails.
+      }
+      await waitFor(async () => output.includes('"msg":"stopped"'), 20_000, 'a graceful stop');
+      await exited;
+      expect(output).not.toMatch(/second SIGINT|ELIFECYCLE/);
+      expect(await exited).toBe(0);
+    } finally {
+      if (pnpm.exitCode === null && pnpm.signalCode === null) process.kill(-pnpm.pid!, 'SIGKILL');
+      await ctrlCDb.drop();
     }
   });
 
