@@ -130,6 +130,11 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
+/** The environment of a child process this one starts: this process's own, with `overrides`. */
+export function childEnvironment(overrides: Record<string, string>): NodeJS.ProcessEnv {
+  return { ...process.env, ...overrides };
+}
+
 /** Reads configuration from an environment (the process's by default), once, failing with every bad variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   // An empty variable (DATABASE_URL= in a compose file or shell) means "not set", not "invalid".

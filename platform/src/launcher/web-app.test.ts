@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -65,6 +65,12 @@ describe('ensureWebApp', () => {
     const root = workspace('mkdir -p dist && echo built > dist/index.html');
     await ensureWebApp(root, quiet);
     expect(webBuildReason(join(root, 'console', 'web'))).toBeUndefined();
+  }, 60_000);
+
+  it('builds for production whatever NODE_ENV the caller runs under (vitest sets test)', async () => {
+    const root = workspace('mkdir -p dist && echo "$NODE_ENV" > dist/env && echo built > dist/index.html');
+    await ensureWebApp(root, quiet);
+    expect(readFileSync(join(root, 'console', 'web', 'dist', 'env'), 'utf8').trim()).toBe('production');
   }, 60_000);
 
   it('fails with the build output and the command when the build fails', async () => {

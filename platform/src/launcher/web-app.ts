@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { childEnvironment } from '../config';
 import type { Logger } from '../logger';
 
 export const WEB_PACKAGE = '@wachtpost/console-web';
@@ -55,7 +56,13 @@ export async function ensureWebApp(root: string, log: Logger): Promise<void> {
   const started = Date.now();
   const { code, output } = await new Promise<{ code: number | string; output: string }>((resolve) => {
     let output = '';
-    const child = spawn('pnpm', BUILD_ARGS, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    // The app served is a production build even when tests build it: under vitest's NODE_ENV=test, Vite bundles
+    // React's development build (twice the size, slower), which `pnpm start` would then serve as up to date.
+    const child = spawn('pnpm', BUILD_ARGS, {
+      cwd: root,
+      env: childEnvironment({ NODE_ENV: 'production' }),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));
     child.once('error', (err) => resolve({ code: err.message, output }));
