@@ -6,6 +6,7 @@ import {
   matches,
   NO_FILTERS,
   visibleAlerts,
+  wingLabel,
 } from './board-logic';
 import { entry, SITE } from './test-support';
 
@@ -44,6 +45,14 @@ describe('board logic', () => {
     expect(matches(e, { ...NO_FILTERS, severity: 'low' })).toBe(false);
     expect(matches(e, { ...NO_FILTERS, status: 'resolved' })).toBe(false);
     expect(visibleAlerts([e], { ...NO_FILTERS, severity: 'high', status: 'open' })).toEqual([e]);
+  });
+
+  test("a wing by the site model's name; its id when the model does not know it; none is site-wide", () => {
+    const label = (patch: Parameters<typeof entry>[0]) => wingLabel(entry(patch).alert, [SITE]);
+    expect(label({ wingId: 'b' })).toBe('Afdeling B');
+    expect(label({ wingId: 'z' })).toBe('wing z');
+    expect(label({ wingId: 'a', siteId: 'elsewhere' })).toBe('wing a');
+    expect(label({ wingId: undefined })).toBe('site-wide');
   });
 
   test('counts open and acknowledged only', () => {

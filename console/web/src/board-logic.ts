@@ -27,6 +27,13 @@ export function compareAlerts(x: AlertEntry, y: AlertEntry): number {
   );
 }
 
+/** The alert's wing as the site model names it (`Afdeling D (EBI)`); its id when the model lacks it. */
+export function wingLabel(alert: Pick<AlertEntry['alert'], 'siteId' | 'wingId'>, sites: SiteModel[]): string {
+  if (alert.wingId === undefined) return 'site-wide';
+  const wing = sites.find((s) => s.id === alert.siteId)?.wings.find((w) => w.id === alert.wingId);
+  return wing?.name ?? `wing ${alert.wingId}`;
+}
+
 export interface BoardFilters {
   siteId: string;
   wingId: string;

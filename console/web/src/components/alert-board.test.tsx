@@ -47,6 +47,8 @@ describe('alert board', () => {
     expect(within(crit).getByText('\u25C6')).toBeTruthy();
     expect(within(row('resolved-crit')).getByText('EXERCISE')).toBeTruthy();
     expect(within(crit).queryByText('EXERCISE')).toBeNull();
+    // The wing by the name the site uses, not its id.
+    expect(within(crit).getByText('demo / Afdeling A')).toBeTruthy();
   });
 
   test('loads open and acknowledged alerts page by page, and one page of resolved ones', async () => {

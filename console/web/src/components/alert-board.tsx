@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { countBySeverity, filterChoices, visibleAlerts, type BoardFilters } from '../board-logic';
+import { countBySeverity, filterChoices, visibleAlerts, wingLabel, type BoardFilters } from '../board-logic';
 import { useFeed, useFeedState, useStoreVersion } from '../feed-context';
 import type { AlertEntry } from '../types';
 import { AlertRow } from './alert-row';
@@ -32,9 +32,15 @@ export function AlertBoard() {
   );
 
   const renderRow = useCallback(
-    (entry: AlertEntry) => <AlertRow entry={entry} fresh={feed.store.fresh.has(entry.alert.alertId)} />,
-    // Highlights change with the version.
-    [feed, version],
+    (entry: AlertEntry) => (
+      <AlertRow
+        entry={entry}
+        fresh={feed.store.fresh.has(entry.alert.alertId)}
+        wing={wingLabel(entry.alert, state.sites)}
+      />
+    ),
+    // Highlights change with the version; wing names with the site models.
+    [feed, version, state.sites],
   );
   const onScroll = useCallback((top: number) => (feed.board.scrollTop = top), [feed]);
 

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, type ApiError } from '../api';
 import { asApiError } from '../alert-feed';
+import { wingLabel } from '../board-logic';
 import { pilotPosition } from '../evidence-fields';
 import { useFeed, useFeedState, useSession, useStoreVersion } from '../feed-context';
 import { formatTime, localizeInstants } from '../format';
@@ -126,7 +127,7 @@ export function AlertDetailPage({ alertId }: { alertId: string }) {
         <Fact k="Alert id" v={alert.alertId} />
         <Fact k="Rule" v={alert.rule} />
         <Fact k="Site" v={site ? `${site.name} (${alert.siteId})` : alert.siteId} />
-        <Fact k="Wing" v={alert.wingId ?? 'site-wide'} />
+        <Fact k="Wing" v={alert.wingId ? `${wingLabel(alert, sites)} (${alert.wingId})` : 'site-wide'} />
         <Fact k="Revision" v={String(alert.rev)} />
         <Fact k="Events" v={String(alert.count)} />
         <Fact k="First event" v={formatTime(alert.firstEventAt)} />

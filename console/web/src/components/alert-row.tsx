@@ -5,7 +5,16 @@ import type { AlertEntry } from '../types';
 import { ExerciseBadge, SeverityBadge } from './severity-badge';
 
 /** One board row: a link to the detail page, focusable, opened by click or Enter. */
-export const AlertRow = memo(function AlertRow({ entry, fresh }: { entry: AlertEntry; fresh: boolean }) {
+export const AlertRow = memo(function AlertRow({
+  entry,
+  fresh,
+  wing,
+}: {
+  entry: AlertEntry;
+  fresh: boolean;
+  /** The wing's name (see wingLabel). */
+  wing: string;
+}) {
   const { alert, console: c } = entry;
   const href = alertHref(alert.alertId);
   return (
@@ -34,8 +43,7 @@ export const AlertRow = memo(function AlertRow({ entry, fresh }: { entry: AlertE
         <span className="row-meta">
           <span className="row-rule">{alert.rule}</span>
           <span>
-            {alert.siteId}
-            {alert.wingId ? ` / wing ${alert.wingId}` : ' / site-wide'}
+            {alert.siteId} / {wing}
           </span>
           {alert.cellIds.length > 0 && <span>cells {alert.cellIds.join(', ')}</span>}
           {c.assignee && <span>assigned {c.assignee}</span>}
