@@ -123,6 +123,7 @@ describe('console simulator control', () => {
     expect(status).toBe(200);
     expect(body.scenarios.map((s) => s.id)).toEqual([
       'drone-drop',
+      'gsm-outage-delivery',
       'phone-follows',
       'search-missed',
       'sensor-outage',

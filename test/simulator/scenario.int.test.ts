@@ -111,3 +111,73 @@ describe('pnpm sim scenario', () => {
     expect(stdout).toMatch(/2 met, 0 late, 1 missed/);
   });
 });
+
+/**
+ * A buffered outage (`silent` with `forward: true`), on a fresh system of its own (it lies at the same event
+ * time as the drone drop above): gsm-a-1 forwards the calls that followed the drop when it is back, behind the
+ * exercise lane's watermark by then, and the delivery is still raised, late and incomplete.
+ */
+describe('pnpm sim scenario: a gateway forwarding its backlog', () => {
+  let h: DetectorsHarness;
+  const site = loadSiteFile();
+
+  beforeAll(async () => {
+    h = await startDetectorsHarness();
+    await h.startWorker();
+    await h.startDetectors();
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it('raises the delivery from the forwarded calls, as of their own time, late and incomplete', async () => {
+    const scenario = loadScenarioFile(join(SCENARIO_DIR, 'gsm-outage-delivery.yaml'));
+    const compiled = compileScenario(scenario, site, { origin: defaultOrigin(scenario, site, Date.now()) });
+    const report = await runScenario({ nc: h.nc, compiled, speed: 20_000, waitS: 60 });
+
+    expect(report.errors).toBe(0);
+    expect(report.published).toBe(compiled.messages.length);
+    expect(report.summary).toEqual({ met: 5, late: 0, missed: 0, pending: 0 });
+    expect(report.otherAlerts).toEqual([]);
+    const delivery = report.expectations.find((r) => r.rule === 'contraband-delivery')!;
+    expect(delivery).toMatchObject({
+      verdict: 'met',
+      alertId: 'demo.exercise:contraband-delivery:a',
+      rev: 1,
+    });
+    // Judged on event time: opened as of the first call, though it was published 35 minutes later.
+    expect(delivery.latencyMs).toBe(0);
+
+    await h.waitDetectorsIdle();
+    const { rows: stored } = await h.pool.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM sensor_events WHERE exercise',
+    );
+    expect(stored[0]!.n).toBe(compiled.messages.length);
+    const { rows } = await h.pool.query<{
+      alert_id: string;
+      rev: number;
+      change: string;
+      late: boolean;
+      incomplete: string[] | null;
+      updated_at: Date;
+    }>(
+      `SELECT alert_id, rev, change, late, incomplete, updated_at FROM alert_history
+       WHERE alert_id IN ('demo.exercise:contraband-delivery:a', 'demo.exercise:sensor-offline:gsm-a-1')
+       ORDER BY alert_id, rev`,
+    );
+    const call = compiled.instants.call!;
+    const outage = compiled.instants.outage!;
+    const MINUTE = 60_000;
+    expect(
+      rows.map((r) => [r.alert_id, r.rev, r.change, r.late, r.incomplete, r.updated_at.getTime()]),
+    ).toEqual([
+      ['demo.exercise:contraband-delivery:a', 1, 'opened', true, ['gsm-a-1'], call],
+      ['demo.exercise:contraband-delivery:a', 2, 'late-evidence', true, ['gsm-a-1'], call + 10 * MINUTE],
+      ['demo.exercise:sensor-offline:gsm-a-1', 1, 'opened', false, null, outage + 30 * MINUTE],
+      // Heard again with the backlog, counted as heard at the definite time (23:20's beats, less 2 minutes).
+      ['demo.exercise:sensor-offline:gsm-a-1', 2, 'resolved', false, null, outage + 78 * MINUTE],
+    ]);
+    const [alert] = (await h.alerts({ exercise: true })).filter((a) => a.rule === 'contraband-delivery');
+    expect(alert!.body.summary).toContain('Incomplete: sensor gsm-a-1 offline');
+  });
+});

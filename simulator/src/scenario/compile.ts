@@ -29,7 +29,10 @@ export interface CompiledScenario {
   /** The span the heartbeats cover, epoch ms. */
   from: number;
   to: number;
-  /** In publication order: by time, heartbeats before events of the same instant. */
+  /**
+   * In publication order (`at`): by time, heartbeats before events of the same instant; a forwarded backlog
+   * (`silent` with `forward`) goes first at its window's end, its events keeping their own observedAt.
+   */
   messages: TimedMessage[];
   /** Each step's and fault's instant, by id (and `timeline[i]` / `faults[i]`). */
   instants: Record<string, number>;
@@ -294,7 +297,7 @@ export function compileScenario(
   });
 
   // Faults.
-  const silences: { sensorId: string; from: number; to: number }[] = [];
+  const silences: { sensorId: string; from: number; to: number; forward: boolean; path: string }[] = [];
   const statuses: { sensorId: string; from: number; to: number; status: 'degraded' | 'fault' }[] = [];
   const broken: TimedMessage[] = [];
   scenario.faults.forEach((fault, i) => {
@@ -308,7 +311,7 @@ export function compileScenario(
         if (window.to < window.from) issues.push({ path: `${path}.to`, message: 'lies before from' });
         instants[path] = window.from;
         if (fault.id) instants[fault.id] = window.from;
-        if (fault.kind === 'silent') silences.push(window);
+        if (fault.kind === 'silent') silences.push({ ...window, forward: fault.forward, path });
         else statuses.push({ ...window, status: fault.status });
         return;
       }
@@ -353,10 +356,22 @@ export function compileScenario(
       }
     }
   });
+  // An event in two windows, one of them forwarding, would be both sent and lost: not allowed.
+  silences.forEach((s, i) => {
+    const other = silences
+      .slice(0, i)
+      .find((o) => o.sensorId === s.sensorId && (o.forward || s.forward) && s.from < o.to && o.from < s.to);
+    if (other)
+      issues.push({
+        path: `${s.path}.from`,
+        message: `overlaps ${other.path}, a buffered outage of ${s.sensorId} (forward: true)`,
+      });
+  });
   if (issues.length > 0) throw new ScenarioError(source, issues);
 
-  const silent = (sensorId: string, t: number) =>
-    silences.some((s) => s.sensorId === sensorId && t > s.from && t < s.to);
+  const silenceOf = (sensorId: string, t: number) =>
+    silences.find((s) => s.sensorId === sensorId && t > s.from && t < s.to);
+  const silent = (sensorId: string, t: number) => silenceOf(sensorId, t) !== undefined;
   const beats: SensorEventInput[] = [];
   const intervalS = Math.round(scenario.heartbeatEvery / 1000);
   for (let t = from; t <= to; t += scenario.heartbeatEvery) {
@@ -366,8 +381,16 @@ export function compileScenario(
       beats.push({ ...base(sensor.id, t), kind: 'heartbeat', status: status ?? 'ok', intervalS });
     }
   }
+  // What a sensor observes in a silent window is lost, or held until the window ends when it forwards.
+  const sent: SensorEventInput[] = [];
+  const held: { e: SensorEventInput; at: number }[] = [];
+  for (const e of story) {
+    const window = silenceOf(e.sensorId, Date.parse(e.observedAt));
+    if (!window) sent.push(e);
+    else if (window.forward) held.push({ e, at: window.to });
+  }
   const rank = (e: SensorEventInput) => (e.kind === 'heartbeat' ? 0 : 1);
-  const events = [...beats, ...story.filter((e) => !silent(e.sensorId, Date.parse(e.observedAt)))]
+  const events = [...beats, ...sent]
     .map((e, order) => ({ e, order }))
     .sort(
       (a, b) =>
@@ -377,6 +400,20 @@ export function compileScenario(
     const event = SensorEvent.parse(e);
     return { ...toMessage(event), at: Date.parse(event.observedAt) };
   });
+  // Backlogs go out when their window ends, in observation order and first at that instant. (The sort is
+  // stable, so events observed at the same instant keep the timeline's order.)
+  const backlog = held
+    .sort((a, b) => a.at - b.at || Date.parse(a.e.observedAt) - Date.parse(b.e.observedAt))
+    .map(({ e, at }) => ({ ...toMessage(SensorEvent.parse(e)), at }));
+  for (let i = 0; i < backlog.length;) {
+    const at = backlog[i]!.at;
+    let j = i;
+    while (j < backlog.length && backlog[j]!.at === at) j++;
+    let k = messages.findIndex((x) => x.at >= at);
+    if (k < 0) k = messages.length;
+    messages.splice(k, 0, ...backlog.slice(i, j));
+    i = j;
+  }
   // Broken messages go out at their instant, after the valid ones of that instant.
   for (const m of broken) {
     let k = messages.findIndex((x) => x.at > m.at);

@@ -78,6 +78,14 @@ describe('scenario files', () => {
     expect(
       issuesOf(`${base}faults:\n  - { silent: gsm-a-1, from: "+1h", to: "+2h", colour: red }\n`),
     ).toEqual(['faults[0].colour: is not a known field']);
+    expect(
+      issuesOf(`${base}faults:\n  - { silent: gsm-a-1, from: "+1h", to: "+2h", forward: later }\n`),
+    ).toEqual(['faults[0].forward: expected true or false']);
+    expect(
+      issuesOf(
+        `${base}faults:\n  - { status: fault, sensor: rf-1, from: "+1h", to: "+2h", forward: true }\n`,
+      ),
+    ).toEqual(['faults[0].forward: is not a known field']);
     expect(issuesOf('name: [')).toEqual([expect.stringMatching(/^\(root\): not YAML/)]);
   });
 
@@ -92,9 +100,10 @@ describe('scenario files', () => {
     );
   });
 
-  it('ship the four stories, all loading', () => {
+  it('ship the five stories, all loading', () => {
     expect(listScenarios().map((s) => [s.id, s.site, s.error])).toEqual([
       ['drone-drop', 'demo', undefined],
+      ['gsm-outage-delivery', 'demo', undefined],
       ['phone-follows', 'demo', undefined],
       ['search-missed', 'demo', undefined],
       ['sensor-outage', 'demo', undefined],
@@ -165,6 +174,146 @@ describe('compileScenario', () => {
   it('ports the sensor outage: no heartbeats of gsm-d-1 strictly between 06:00 and 12:00', () => {
     const beats = bodies(compile('sensor-outage')).filter((e) => e.sensorId === 'gsm-d-1');
     expect(beats.map((b) => (b.at - ORIGIN) / HOUR - 24)).toEqual([3, 4, 5, 6, 12, 13, 14, 15]);
+  });
+
+  it('ports the GSM outage: gsm-a-1 buffers from 22:00 and forwards the calls after the drop at 23:30', () => {
+    const c = compile('gsm-outage-delivery');
+    const night = (h: number, m = 0) => ORIGIN + 24 * HOUR + h * HOUR + m * MINUTE;
+    const all = bodies(c);
+    const story = all.filter((e) => e.kind !== 'heartbeat');
+    expect(story.map((e) => [e.kind, e.sensorId, e.zoneId ?? e.phase, e.observedAt, e.at])).toEqual([
+      ...Array.from({ length: 9 }, (_, i) => {
+        const t = night(22, 40) + i * 5000;
+        return ['drone', 'radar-1', i === 0 ? 'start' : 'update', new Date(t).toISOString(), t];
+      }),
+      ['gsm', 'gsm-a-1', 'a-07', new Date(night(22, 55)).toISOString(), night(23, 30)],
+      ['gsm', 'gsm-a-1', 'a-07', new Date(night(23, 5)).toISOString(), night(23, 30)],
+    ]);
+    const gateway = all.filter((e) => e.sensorId === 'gsm-a-1' && e.kind === 'heartbeat');
+    expect(gateway.map((b) => (b.at - night(22)) / MINUTE).filter((m) => m >= -10 && m <= 100)).toEqual([
+      -10, 0, 90, 100,
+    ]);
+    // The backlog is the first thing published at 23:30, before that instant's heartbeats.
+    const first = all.findIndex((e) => e.at === night(23, 30));
+    expect(all.slice(first, first + 3).map((e) => e.kind)).toEqual(['gsm', 'gsm', 'heartbeat']);
+    expect(c.expectations.map((e) => [e.rule, (e.afterAt - night(22)) / MINUTE])).toEqual([
+      ['sensor-offline', 0],
+      ['sensor-offline', 0],
+      ['drone-incursion', 40],
+      ['drone-drop', 40],
+      ['contraband-delivery', 55],
+    ]);
+  });
+
+  describe('a buffered outage (silent with forward: true)', () => {
+    const text = (forward: string) =>
+      `name: fwd\nspan: { from: "day 0 00:00", to: "day 0 01:30" }\nheartbeatEvery: 10m\n` +
+      `actors:\n  phones:\n    p: { cell: a-05 }\n    q: { cell: b-02 }\n` +
+      `timeline:\n  - { at: "+35m", phone: p }\n  - { at: "+5m", phone: q, activity: sms }\n` +
+      `  - { at: "+10m", phone: p }\n  - { at: "day 0 01:00", phone: q }\n  - { at: "+10m", phone: p }\n` +
+      `faults:\n  - { id: bad, message: json, at: "+1h", sensor: gsm-a-1 }\n` +
+      `  - { silent: gsm-a-1, from: "+30m", to: "+1h"${forward} }\n` +
+      `  - { silent: gsm-b-1, from: "+20m", to: "+1h"${forward} }\n`;
+    const run = (forward: string) =>
+      compileScenario(parseScenario(text(forward), 'fwd.yaml'), demoSite(), { origin: ORIGIN });
+    const minutes = (ms: number) => (ms - ORIGIN) / MINUTE;
+    /** [publication minute, kind, sensor, observation minute] of the gsm-a-1 and gsm-b-1 messages. */
+    const gateways = (c: CompiledScenario) =>
+      c.messages
+        .filter((m) => /\.gsm-[ab]-1$/.test(m.subject))
+        .map((m) => {
+          if (m.fault) return [minutes(m.at), m.fault];
+          const b = decode(m.data);
+          return [minutes(m.at), b.kind, b.sensorId, minutes(Date.parse(b.observedAt as string))];
+        });
+
+    it('publishes what the sensor observed in the window at its end, in observation order, with its own time', () => {
+      const c = run(', forward: true');
+      expect(gateways(c)).toEqual([
+        [0, 'heartbeat', 'gsm-a-1', 0],
+        [0, 'heartbeat', 'gsm-b-1', 0],
+        [10, 'heartbeat', 'gsm-a-1', 10],
+        [10, 'heartbeat', 'gsm-b-1', 10],
+        [20, 'heartbeat', 'gsm-a-1', 20],
+        [20, 'heartbeat', 'gsm-b-1', 20],
+        [30, 'heartbeat', 'gsm-a-1', 30],
+        // Both backlogs, merged in observation order, before anything else at 01:00.
+        [60, 'gsm', 'gsm-a-1', 35],
+        [60, 'gsm', 'gsm-b-1', 40],
+        [60, 'gsm', 'gsm-a-1', 50],
+        [60, 'heartbeat', 'gsm-a-1', 60],
+        [60, 'heartbeat', 'gsm-b-1', 60],
+        [60, 'gsm', 'gsm-b-1', 60],
+        [60, 'json'],
+        [70, 'heartbeat', 'gsm-a-1', 70],
+        [70, 'heartbeat', 'gsm-b-1', 70],
+        [70, 'gsm', 'gsm-a-1', 70],
+        [80, 'heartbeat', 'gsm-a-1', 80],
+        [80, 'heartbeat', 'gsm-b-1', 80],
+        [90, 'heartbeat', 'gsm-a-1', 90],
+        [90, 'heartbeat', 'gsm-b-1', 90],
+      ]);
+      const at60 = c.messages.findIndex((m) => m.at === ORIGIN + 60 * MINUTE);
+      expect(c.messages.slice(at60, at60 + 3).map((m) => decode(m.data).kind)).toEqual(['gsm', 'gsm', 'gsm']);
+      expect(c.messages.every((m, i) => i === 0 || m.at >= c.messages[i - 1]!.at)).toBe(true);
+      for (const m of c.messages.filter((x) => !x.fault))
+        expect(verdict(m.subject, m.data, m.at + 50)).toMatchObject({ ok: true });
+      // The same events as without the outage, byte for byte: only when they are published moves.
+      const plain = compileScenario(
+        parseScenario(text('').replace(/\n {2}- \{ silent[^\n]*/g, ''), 'fwd.yaml'),
+        demoSite(),
+        { origin: ORIGIN },
+      );
+      const story = (x: CompiledScenario) =>
+        x.messages
+          .filter((m) => !m.fault && decode(m.data).kind === 'gsm')
+          .map((m) => [m.msgId, [...m.data]])
+          .sort();
+      expect(story(c)).toEqual(story(plain));
+    });
+
+    it('without it, or with forward: false, drops them as before', () => {
+      const dropped = [
+        [0, 'heartbeat', 'gsm-a-1', 0],
+        [0, 'heartbeat', 'gsm-b-1', 0],
+        [10, 'heartbeat', 'gsm-a-1', 10],
+        [10, 'heartbeat', 'gsm-b-1', 10],
+        [20, 'heartbeat', 'gsm-a-1', 20],
+        [20, 'heartbeat', 'gsm-b-1', 20],
+        [30, 'heartbeat', 'gsm-a-1', 30],
+        [60, 'heartbeat', 'gsm-a-1', 60],
+        [60, 'heartbeat', 'gsm-b-1', 60],
+        [60, 'gsm', 'gsm-b-1', 60],
+        [60, 'json'],
+        [70, 'heartbeat', 'gsm-a-1', 70],
+        [70, 'heartbeat', 'gsm-b-1', 70],
+        [70, 'gsm', 'gsm-a-1', 70],
+        [80, 'heartbeat', 'gsm-a-1', 80],
+        [80, 'heartbeat', 'gsm-b-1', 80],
+        [90, 'heartbeat', 'gsm-a-1', 90],
+        [90, 'heartbeat', 'gsm-b-1', 90],
+      ];
+      const without = run('');
+      expect(gateways(without)).toEqual(dropped);
+      const off = run(', forward: false');
+      expect(off.messages.map((m) => [m.subject, m.msgId, m.at, [...m.data]])).toEqual(
+        without.messages.map((m) => [m.subject, m.msgId, m.at, [...m.data]]),
+      );
+    });
+
+    it('cannot overlap another silence of the same sensor', () => {
+      const s = parseScenario(
+        `name: x\nspan: { from: "day 0 00:00", to: "day 0 03:00" }\nfaults:\n` +
+          `  - { silent: gsm-a-1, from: "+1h", to: "+2h", forward: true }\n` +
+          `  - { silent: gsm-a-1, from: "+2h", to: "+3h" }\n` +
+          `  - { silent: gsm-b-1, from: "+1h", to: "+2h" }\n` +
+          `  - { silent: gsm-a-1, from: "+90m", to: "+150m" }\n`,
+        'x.yaml',
+      );
+      expect(() => compileScenario(s, demoSite(), { origin: ORIGIN })).toThrow(
+        /^x: faults\[3\]\.from: overlaps faults\[0\], a buffered outage of gsm-a-1 \(forward: true\)$/,
+      );
+    });
   });
 
   it('applies status and message faults', () => {

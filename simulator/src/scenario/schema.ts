@@ -72,7 +72,17 @@ export type Step = { [K in StepKind]: z.output<(typeof STEPS)[K]> & { kind: K } 
 
 const FAULTS = {
   /** The sensor sends nothing (heartbeats and events) after `from` and before `to`. */
-  silent: z.strictObject({ id: Id.optional(), silent: Token, from: Time, to: Time }),
+  silent: z.strictObject({
+    id: Id.optional(),
+    silent: Token,
+    from: Time,
+    to: Time,
+    /**
+     * A buffered outage: the events it observes meanwhile are not lost but published at `to`, in observation
+     * order with their own times, before anything else at that instant (a gateway forwarding its backlog).
+     */
+    forward: z.boolean({ error: 'expected true or false' }).default(false),
+  }),
   /** The sensor's heartbeats in [from, to) report this status. */
   status: z.strictObject({
     id: Id.optional(),
