@@ -4,6 +4,7 @@ import {
   connectLive,
   makeAlert,
   startConsoleHarness,
+  storeAlertRows,
   streamRevision,
   type ConsoleHarness,
   type RunningConsole,
@@ -114,6 +115,35 @@ describe('operator actions: a new revision stored, published on ALERTS and audit
     );
     expect(detail.body.history.map((r) => r.rev)).toEqual([1, 2, 3]);
     expect(detail.body.history[2]?.action?.detail).toEqual({ assignee: 'otto', note: 'your wing' });
+  });
+
+  it('the detail history marks a revision raised from late evidence, its blind sensors and when it was stored', async () => {
+    // Raised at 35 minutes past its evidence: a gateway forwarding what it buffered during an outage.
+    const evidenceAt = new Date(Date.now() - 35 * 60_000).toISOString();
+    const alert = makeAlert({ openedAt: evidenceAt, updatedAt: evidenceAt });
+    const before = Date.now();
+    await storeAlertRows(h.pool, alert, { late: true, incomplete: ['gsm-a-1'] });
+    const detail = await h.api<{ history: Record<string, unknown>[] }>(
+      server.base,
+      cookies.anna,
+      'GET',
+      `/api/alerts/${alert.alertId}`,
+    );
+    expect(detail.body.history).toEqual([
+      expect.objectContaining({ rev: 1, updatedAt: evidenceAt, late: true, incomplete: ['gsm-a-1'] }),
+    ]);
+    expect(Date.parse(detail.body.history[0]!.storedAt as string)).toBeGreaterThanOrEqual(before - 1000);
+    // An on-time revision carries neither mark.
+    const onTime = makeAlert();
+    await storeAlertRows(h.pool, onTime);
+    const plain = await h.api<{ history: Record<string, unknown>[] }>(
+      server.base,
+      cookies.anna,
+      'GET',
+      `/api/alerts/${onTime.alertId}`,
+    );
+    expect(plain.body.history[0]).not.toHaveProperty('late');
+    expect(plain.body.history[0]).not.toHaveProperty('incomplete');
   });
 
   it('note: a revision with the note in the history; the status stays', async () => {

@@ -102,11 +102,12 @@ export function makeAlert(overrides: Partial<Alert> = {}): Alert {
  * Writes an alert revision's rows as the detectors do, without publishing it: the current state in `alerts`
  * (upserted, so a later revision replaces it) and one `alert_history` row (`opened` for rev 1, else `updated`).
  * `historyAt` is that row's time, which `alerts_15m` buckets by; the revision's `updatedAt` unless given.
+ * `late` and `incomplete` are the history row's marks, as the detectors set them for a change.
  */
 export async function storeAlertRows(
   db: Pool | PoolClient,
   alert: Alert,
-  options: { historyAt?: string } = {},
+  options: { historyAt?: string; late?: boolean; incomplete?: string[] } = {},
 ): Promise<void> {
   const body = JSON.stringify(alert);
   await db.query(
@@ -132,8 +133,9 @@ export async function storeAlertRows(
     ],
   );
   await db.query(
-    `INSERT INTO alert_history (alert_id, rev, change, rule, severity, status, site_id, exercise, updated_at, body)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb)`,
+    `INSERT INTO alert_history (alert_id, rev, change, rule, severity, status, site_id, exercise, updated_at, body,
+                                late, incomplete)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11, $12)`,
     [
       alert.alertId,
       alert.rev,
@@ -145,6 +147,8 @@ export async function storeAlertRows(
       alert.exercise,
       options.historyAt ?? alert.updatedAt,
       body,
+      options.late ?? false,
+      options.incomplete ?? null,
     ],
   );
 }

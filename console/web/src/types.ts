@@ -34,6 +34,12 @@ export interface AlertRevision {
   status: string;
   severity: string;
   updatedAt: string;
+  /** When it was stored and published (wall clock); absent from older servers. */
+  storedAt?: string;
+  /** Raised or changed by evidence that came after the allowed lateness. */
+  late?: true;
+  /** Sensors offline or faulty during the alert's window. */
+  incomplete?: string[];
   action?: { action: string; actor: string; detail: Record<string, unknown>; at: string };
 }
 

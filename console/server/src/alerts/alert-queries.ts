@@ -71,6 +71,12 @@ export interface AlertRevision {
   status: string;
   severity: string;
   updatedAt: string;
+  /** When it was stored and published (wall clock): later than updatedAt when raised from late evidence. */
+  storedAt: string;
+  /** Raised or changed by evidence that came after the allowed lateness. */
+  late?: true;
+  /** Sensors offline or faulty during the alert's window: its correlation is incomplete. */
+  incomplete?: string[];
   /** The console action behind the revision, when an operator made it. */
   action?: { action: string; actor: string; detail: Record<string, unknown>; at: string };
 }
@@ -93,12 +99,16 @@ export async function getAlert(
     status: string;
     severity: string;
     updated_at: Date;
+    stored_at: Date;
+    late: boolean;
+    incomplete: string[] | null;
     action: string | null;
     actor: string | null;
     detail: Record<string, unknown> | null;
     at: Date | null;
   }>(
-    `SELECT h.rev, h.change, h.status, h.severity, h.updated_at, x.action, x.actor, x.detail, x.at
+    `SELECT h.rev, h.change, h.status, h.severity, h.updated_at, h.stored_at, h.late, h.incomplete,
+            x.action, x.actor, x.detail, x.at
      FROM alert_history h LEFT JOIN alert_actions x ON x.alert_id = h.alert_id AND x.rev = h.rev
      WHERE h.alert_id = $1 ORDER BY h.rev`,
     [alertId],
@@ -112,6 +122,9 @@ export async function getAlert(
       status: h.status,
       severity: h.severity,
       updatedAt: h.updated_at.toISOString(),
+      storedAt: h.stored_at.toISOString(),
+      ...(h.late && { late: true as const }),
+      ...(h.incomplete?.length && { incomplete: h.incomplete }),
       ...(h.action &&
         h.at && {
           action: { action: h.action, actor: h.actor ?? '', detail: h.detail ?? {}, at: h.at.toISOString() },

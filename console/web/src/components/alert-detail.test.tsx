@@ -53,7 +53,12 @@ const EVENTS: SensorEvent[] = [
   },
 ];
 
-function detail(role: Role = 'operator', patch: Parameters<typeof entry>[0] = {}, events = EVENTS) {
+function detail(
+  role: Role = 'operator',
+  patch: Parameters<typeof entry>[0] = {},
+  events = EVENTS,
+  firstRevision: Partial<AlertDetail['history'][number]> = {},
+) {
   const server = fakeServer({ session: { username: 'olga', role, expiresAt: '2099-01-01T00:00:00Z' } });
   const e = entry({
     alertId: 'al/42',
@@ -75,6 +80,7 @@ function detail(role: Role = 'operator', patch: Parameters<typeof entry>[0] = {}
         status: 'open',
         severity: 'critical',
         updatedAt: '2026-03-01T02:00:00.000Z',
+        ...firstRevision,
       },
       {
         rev: 2,
@@ -82,6 +88,7 @@ function detail(role: Role = 'operator', patch: Parameters<typeof entry>[0] = {}
         status: 'open',
         severity: 'critical',
         updatedAt: '2026-03-01T02:02:00.000Z',
+        storedAt: '2026-03-01T02:05:00.000Z',
         action: {
           action: 'note',
           actor: 'piet',
@@ -127,6 +134,25 @@ describe('alert detail', () => {
     const people = screen.getByRole('region', { name: 'Cells and detainees' });
     expect(within(people).getByText('a-02')).toBeTruthy();
     expect(within(people).getByText('D-7F3A')).toBeTruthy();
+  });
+
+  test('an alert raised from late evidence says when it was raised, and which sensors were blind', async () => {
+    detail('operator', {}, EVENTS, {
+      late: true,
+      incomplete: ['gsm-a-1'],
+      storedAt: '2026-03-01T02:35:00.000Z',
+    });
+    const history = await screen.findByRole('region', { name: 'History' });
+    const opened = within(history).getAllByRole('listitem')[0]!;
+    expect(opened.textContent).toContain('from late evidence');
+    expect(opened.textContent).toContain(`published ${formatTime('2026-03-01T02:35:00.000Z')}`);
+    expect(opened.textContent).toContain('incomplete: gsm-a-1 offline or faulty');
+    expect(screen.getByText('Raised').nextElementSibling?.textContent).toBe(
+      `${formatTime('2026-03-01T02:35:00.000Z')} (35 min after the evidence that raised it)`,
+    );
+    // A revision not raised from late evidence shows neither, however long after its time it was stored.
+    const noted = within(history).getAllByRole('listitem')[1]!;
+    expect(noted.textContent).not.toMatch(/late|published|incomplete/);
   });
 
   test('draws the site plan as svg with the alert cell marked and the drone track', async () => {

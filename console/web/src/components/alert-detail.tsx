@@ -5,11 +5,11 @@ import { wingLabel } from '../board-logic';
 import { pilotPosition } from '../evidence-fields';
 import { useFeed, useFeedState, useSession, useStoreVersion } from '../feed-context';
 import { formatTime, localizeInstants } from '../format';
-import type { AlertDetail as Detail, AlertEntry, SensorEvent } from '../types';
+import type { AlertDetail as Detail, AlertEntry, AlertRevision, SensorEvent } from '../types';
 import { AlertActions } from './alert-actions';
 import { ErrorMessage } from './error-message';
 import { EvidenceTimeline } from './evidence-timeline';
-import { HistoryList } from './history-list';
+import { HistoryList, latePublication } from './history-list';
 import { Link } from './link';
 import { ExerciseBadge, SeverityBadge } from './severity-badge';
 import { SitePlan } from './site-plan';
@@ -133,6 +133,7 @@ export function AlertDetailPage({ alertId }: { alertId: string }) {
         <Fact k="First event" v={formatTime(alert.firstEventAt)} />
         <Fact k="Last event" v={formatTime(alert.lastEventAt)} />
         <Fact k="Opened" v={formatTime(alert.openedAt)} />
+        {raisedLate(history[0]) && <Fact k="Raised" v={raisedLate(history[0])!} />}
         <Fact k="Assignee" v={c.assignee ?? 'nobody'} />
         <Fact k="Sensors" v={alert.sensorIds.join(', ') || 'none'} />
         {pilot && (
@@ -176,6 +177,12 @@ export function AlertDetailPage({ alertId }: { alertId: string }) {
       </section>
     </article>
   );
+}
+
+/** When an alert raised from late evidence was published: its Opened time is that of the evidence. */
+function raisedLate(first: AlertRevision | undefined): string | undefined {
+  const late = first && latePublication(first);
+  return late && `${formatTime(late.at)} (${late.delayMin} min after the evidence that raised it)`;
 }
 
 function Fact({ k, v }: { k: string; v: string }) {
