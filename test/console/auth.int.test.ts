@@ -120,6 +120,43 @@ describe('console sessions', () => {
     }
   });
 
+  it('rate-limits one address trying many usernames (password spraying), and a success does not reset it', async () => {
+    const spray = await h.startConsole({
+      rateLimit: new LoginRateLimit(5, 60_000, Date.now, 20),
+      env: { CONSOLE_TRUSTED_PROXIES: '127.0.0.1, ::1' },
+    });
+    try {
+      await h.addUser('sven', 'operator');
+      const login = (client: string, username: string, password: string) =>
+        h.api(
+          spray.base,
+          undefined,
+          'POST',
+          '/api/session',
+          { username, password },
+          { 'x-forwarded-for': client },
+        );
+      // One guess at each of 19 usernames, then a valid login from the same address in between, then more.
+      for (let i = 0; i < 19; i++)
+        expect((await login('203.0.113.9', `user${i}`, 'Summer2026!')).status).toBe(401);
+      expect((await login('203.0.113.9', 'sven', PASSWORD)).status).toBe(200);
+      expect((await login('203.0.113.9', 'user19', 'Summer2026!')).status).toBe(401);
+      const blocked = await login('203.0.113.9', 'user20', 'Summer2026!');
+      expect(blocked.status).toBe(429);
+      expect(blocked.body.error).toMatch(/too many failed logins from this address; try again in \d+ s/);
+      // The address as a whole waits, even with a right password; its lockout is audited once.
+      expect((await login('203.0.113.9', 'sven', PASSWORD)).status).toBe(429);
+      const { rows } = await h.pool.query<{ detail: unknown }>(
+        "SELECT detail FROM audit_log WHERE action = 'login-throttled' AND ip = '203.0.113.9'",
+      );
+      expect(rows.map((r) => r.detail)).toEqual([{ by: 'address' }]);
+      // Another desk is not affected.
+      expect((await login('203.0.113.10', 'sven', PASSWORD)).status).toBe(200);
+    } finally {
+      await spray.stop();
+    }
+  });
+
   it('logs out: the cookie is cleared, the session is gone server-side, and the logout is audited', async () => {
     const cookie = await h.login(server.base, 'olga');
     const out = await h.api(server.base, cookie, 'DELETE', '/api/session');

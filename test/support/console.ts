@@ -57,6 +57,8 @@ export interface ConsoleHarness {
     method: string,
     path: string,
     body?: unknown,
+    /** Extra request headers (say `x-forwarded-for` behind a trusted proxy). */
+    headers?: Record<string, string>,
   ): Promise<ApiAnswer<T>>;
   /**
    * Seeds an alert the way the detectors store and publish one (alerts + alert_history rows, then ALERTS with
@@ -174,10 +176,11 @@ export async function startConsoleHarness(): Promise<ConsoleHarness> {
   const pool = createPool(config, db.url, quietLog);
   const running: RunningConsole[] = [];
 
-  const api: ConsoleHarness['api'] = async (base, cookie, method, path, body) => {
+  const api: ConsoleHarness['api'] = async (base, cookie, method, path, body, headers = {}) => {
     const res = await fetch(base + path, {
       method,
       headers: {
+        ...headers,
         ...(cookie && { cookie }),
         ...(body !== undefined && { 'content-type': 'application/json' }),
       },

@@ -18,22 +18,27 @@ const Login = z.strictObject({
 export function sessionRoutes(router: Router, api: ApiContext): void {
   router.on('POST', '/api/session', async (c) => {
     const { username, password } = parseInput(Login, await readJson(c.req), 'login');
-    const key = `${username}\u0000${c.ip}`;
-    const waitMs = api.rateLimit.retryAfterMs(key);
+    const { waitMs, by } = api.rateLimit.check(username, c.ip);
     if (waitMs > 0) {
       api.metrics.logins.inc({ result: 'throttled' });
       // Once per lockout: refused attempts cost nothing to send, so one row each would let anyone flood the log.
-      if (api.rateLimit.firstRefusal(key)) {
-        await audit(api.pool, { actor: username, action: 'login-throttled', ip: c.ip });
+      if (api.rateLimit.firstRefusal(username, c.ip, by)) {
+        await audit(api.pool, {
+          actor: username,
+          action: 'login-throttled',
+          ip: c.ip,
+          ...(by === 'address' && { detail: { by } }),
+        });
       }
       const seconds = Math.ceil(waitMs / 1000);
-      throw new HttpError(429, `too many failed logins; try again in ${seconds} s`, undefined, {
+      const from = by === 'address' ? ' from this address' : '';
+      throw new HttpError(429, `too many failed logins${from}; try again in ${seconds} s`, undefined, {
         'retry-after': String(seconds),
       });
     }
     // Counted as a failure before the password is checked (in the same tick as the check above), so guesses
     // sent in parallel cannot all pass the limit while the first ones are still being verified.
-    api.rateLimit.fail(key);
+    api.rateLimit.fail(username, c.ip);
     const user = await findCredentials(api.pool, username);
     const ok = user ? await verifyPassword(user.passwordHash, password) : await dummyVerify(password);
     if (!user || !ok || user.disabled) {
@@ -43,7 +48,7 @@ export function sessionRoutes(router: Router, api: ApiContext): void {
       // One message for every reason: the answer must not tell which usernames exist.
       throw new HttpError(401, 'wrong username or password');
     }
-    api.rateLimit.succeed(key);
+    api.rateLimit.succeed(username, c.ip);
     api.metrics.logins.inc({ result: 'ok' });
     const session = await createSession(api.pool, user.id, api.config.console.sessionTtlMs);
     await audit(api.pool, { actor: username, action: 'login', ip: c.ip });
