@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { clientAddress } from './client-address';
+import { clientAddress, UntrustedProxyWarning } from './client-address';
 
 const request = (remoteAddress: string, forwardedFor?: string) =>
   ({
@@ -70,5 +70,18 @@ describe('clientAddress', () => {
     },
   ])('$name', ({ peer, xff, trusted, want }) => {
     expect(clientAddress(request(peer, xff), trusted)).toBe(want);
+  });
+});
+
+describe('UntrustedProxyWarning', () => {
+  it('names a peer that forwards for others but is not trusted, once', () => {
+    const warn = new UntrustedProxyWarning();
+    expect(warn.check(request('10.0.0.9', '203.0.113.9'), proxies)).toMatch(
+      /10\.0\.0\.9 .*X-Forwarded-For.*CONSOLE_TRUSTED_PROXIES.*every client behind it as 10\.0\.0\.9/,
+    );
+    expect(warn.check(request('10.0.0.9', '203.0.113.10'), proxies)).toBeUndefined();
+    // A trusted proxy, or a request without the header, is nothing to warn about.
+    expect(warn.check(request('10.0.0.2', '203.0.113.9'), proxies)).toBeUndefined();
+    expect(warn.check(request('10.0.0.8'), proxies)).toBeUndefined();
   });
 });

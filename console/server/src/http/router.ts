@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger, RouteHandler } from '@wachtpost/platform';
-import { clientAddress } from './client-address';
+import { clientAddress, UntrustedProxyWarning } from './client-address';
 import { HttpError, sendJson } from './respond';
 import { fromOtherOrigin } from './same-origin';
 
@@ -25,6 +25,7 @@ interface Route {
 /** A small method + path router (`/api/alerts/:id`) mounted on the platform's one HTTP server. */
 export class Router {
   private readonly routes: Route[] = [];
+  private readonly untrustedProxy = new UntrustedProxyWarning();
 
   constructor(
     private readonly log: Logger,
@@ -62,6 +63,8 @@ export class Router {
         sendJson(res, 403, { error: 'cross-origin request refused' });
         return true;
       }
+      const misconfigured = this.untrustedProxy.check(req, this.trustedProxies);
+      if (misconfigured) this.log.warn(misconfigured);
       const params: Record<string, string> = {};
       found.route.keys.forEach((key, i) => {
         const raw = found.match?.[i + 1] ?? '';
