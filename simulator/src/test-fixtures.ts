@@ -9,6 +9,7 @@ import {
   type Verdict,
 } from '@wachtpost/contracts';
 import { encodeJson } from './messages/message';
+import type { Clock } from './run/pacer';
 import { loadSiteFile } from './site-file';
 
 let demo: SiteModel | undefined;
@@ -36,4 +37,18 @@ export function verdict(subject: string, data: Uint8Array, now: number): Verdict
 /** What ingest would decide for an event sent as a well-behaved gateway sends it, received 50 ms later. */
 export function verdictOf(event: SensorEvent): Verdict {
   return verdict(sensorSubject(event), encodeJson(event), Date.parse(event.observedAt) + 50);
+}
+
+/** A clock that only moves when something sleeps, so a run that waits hours takes none; `slept` lists the waits. */
+export function fakeClock(start: number): Clock & { slept: number[] } {
+  let now = start;
+  const slept: number[] = [];
+  return {
+    slept,
+    now: () => now,
+    sleep: async (ms) => {
+      slept.push(ms);
+      now += ms;
+    },
+  };
 }

@@ -1,19 +1,7 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import { describe, expect, it } from 'vitest';
-import { demoSite, HOUR, T0, verdict } from '../test-fixtures';
+import { demoSite, fakeClock, HOUR, T0, verdict } from '../test-fixtures';
 import { startFeed } from './feed';
-import type { Clock } from './pacer';
-
-/** A clock that only moves when something sleeps, so a run that waits hours takes none. */
-function fakeClock(start: number): Clock {
-  let now = start;
-  return {
-    now: () => now,
-    sleep: async (ms) => {
-      now += ms;
-    },
-  };
-}
 
 describe('startFeed', () => {
   it('skews faults from the wall clock at send time, also when the feed runs hours in the past', async () => {

@@ -1,20 +1,8 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import { describe, expect, it } from 'vitest';
-import { demoSite, T0 } from '../test-fixtures';
+import { demoSite, fakeClock, T0 } from '../test-fixtures';
 import { withFaults } from '../messages/fault-stream';
 import { loadTraffic, runLoad } from './load';
-import type { Clock } from './pacer';
-
-/** A clock that only moves when something sleeps, so a run that waits ten minutes takes none. */
-function fakeClock(start: number): Clock {
-  let now = start;
-  return {
-    now: () => now,
-    sleep: async (ms) => {
-      now += ms;
-    },
-  };
-}
 
 /** Just enough of a connection for core publishes. */
 const nullNats = { publish: () => undefined, flush: async () => undefined } as unknown as NatsConnection;

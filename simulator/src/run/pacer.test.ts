@@ -1,19 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Pacer, type Clock } from './pacer';
-
-/** A clock that only moves when something sleeps. */
-function fakeClock(start: number): Clock & { slept: number[] } {
-  let now = start;
-  const slept: number[] = [];
-  return {
-    slept,
-    now: () => now,
-    sleep: async (ms) => {
-      slept.push(ms);
-      now += ms;
-    },
-  };
-}
+import { fakeClock } from '../test-fixtures';
+import { Pacer } from './pacer';
 
 describe('Pacer', () => {
   it('maps simulated time onto real time at the given speed', () => {
