@@ -8,13 +8,13 @@
 #   node --import tsx platform/src/bin/migrate.ts  migrations, JetStream streams/consumers, then exits (= pnpm migrate)
 #   node --import tsx ingest/src/main.ts           one ingest worker    (= pnpm --filter @wachtpost/ingest start)
 #   node --import tsx detectors/src/main.ts        the detectors        (= pnpm --filter @wachtpost/detectors start)
-#   node --import tsx console/server/src/main.ts   the console: API, live push, web app
+#   node --import tsx console/server/src/main.ts   the console: API, live push, web app (= pnpm --filter @wachtpost/console start)
 #   node --import tsx simulator/src/cli.ts feed --speed 1   realistic simulated traffic (= pnpm sim feed --speed 1)
 #   node --import tsx platform/src/bin/start.ts    everything in one process (= pnpm start; the default command,
 #                                                  given DATABASE_URL and NATS_URL: no embedded servers in the image)
 # Services are started with node itself, so that `docker stop`'s SIGTERM reaches the process that shuts down
-# gracefully (drain NATS, finish the batch in flight): pnpm does not pass SIGTERM on to the script it runs, and
-# the tsx command relays it but kills its child (SIGKILL) when the child has not answered within 60 ms.
+# gracefully (drain NATS, finish the batch in flight): not through pnpm (one process more in between), nor the
+# tsx command, which relays the signal but kills its child (SIGKILL) when it has not answered within 60 ms.
 
 # Pinned to the Node line the project is developed and tested on (engines: node >= 20.19).
 # For reproducible builds pin the digest too: FROM node:20.20.2-bookworm-slim@sha256:<digest>.
