@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createEngine } from './engine/engine';
-import { DEFAULT_PARAMS, DetectorParamsError, resolveDetectorParams } from './params';
+import { checkDetectorParams, DEFAULT_PARAMS, DetectorParamsError, resolveDetectorParams } from './params';
 import { TEST_SITE } from './testing/fixtures';
 
 describe('detector parameters', () => {
@@ -53,5 +53,17 @@ describe('detector parameters', () => {
         'gsm-burst: must be a mapping',
       ]);
     }
+  });
+
+  it('checks overrides keyed by site id before start: sites not loaded, then each bad path', () => {
+    expect(() =>
+      checkDetectorParams({ 'pi-test': { 'persistent-phone': { minNights: 4 } } }, ['pi-test']),
+    ).not.toThrow();
+    expect(() => checkDetectorParams({ 'pi-x': {} }, ['pi-test'])).toThrowError(
+      'invalid detector parameters DETECTORS_PARAMS:\n  pi-x: no site "pi-x" is loaded (loaded: pi-test)',
+    );
+    expect(() => checkDetectorParams({ 'pi-test': { nope: {} } }, ['pi-test'])).toThrowError(
+      /invalid detector parameters DETECTORS_PARAMS\.pi-test:\n {2}nope: unknown section/,
+    );
   });
 });

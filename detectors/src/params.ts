@@ -90,8 +90,8 @@ export class DetectorParamsError extends Error {
 
 /**
  * Merges a site's overrides over the defaults and checks them, naming each bad path. The site model of
- * the contract has no place for them (and its schema drops unknown keys), so the runtime reads a
- * `detectorParams:` block from the raw site document, or its own configuration, and passes it here.
+ * the contract has no place for them (and its schema drops unknown keys), so the runtime takes them from its
+ * configuration (DETECTORS_PARAMS) and passes them here.
  */
 export function resolveDetectorParams(input: unknown, source = 'detectorParams'): DetectorParams {
   const problems: string[] = [];
@@ -131,4 +131,24 @@ function checkValue(name: string, value: unknown): string | null {
     return Number.isInteger(value) && value >= 1 ? null : 'must be a whole number of at least 1';
   if (MAY_BE_ZERO.has(name)) return value >= 0 ? null : 'must be 0 or more';
   return value > 0 ? null : 'must be more than 0';
+}
+
+/**
+ * Checks overrides keyed by site id (DETECTORS_PARAMS) before anything starts: a site that is not loaded and every
+ * bad value are named, so a typo stops start-up instead of leaving detection dead behind a "Wachtpost is up".
+ */
+export function checkDetectorParams(
+  params: Readonly<Record<string, unknown>>,
+  siteIds: readonly string[],
+  source = 'DETECTORS_PARAMS',
+): void {
+  const unknown = Object.keys(params).filter((id) => !siteIds.includes(id));
+  if (unknown.length > 0) {
+    throw new DetectorParamsError(
+      source,
+      unknown.map((id) => `${id}: no site "${id}" is loaded (loaded: ${siteIds.join(', ')})`),
+    );
+  }
+  for (const [siteId, overrides] of Object.entries(params))
+    resolveDetectorParams(overrides, `${source}.${siteId}`);
 }

@@ -1,4 +1,5 @@
 import type { Service } from '@wachtpost/platform';
+import { checkDetectorParams } from './params';
 import { DetectorsWorker, type DetectorsWorkerOptions } from './runtime/worker';
 
 const detectors: Service = {
@@ -6,6 +7,7 @@ const detectors: Service = {
   async start({ nc, pool, sites, registry, log, config }) {
     const { batchSize, batchWaitMs, tickMs, snapshotEveryMs, params, expectSensors } = config.detectors;
     const serviceLog = log.child({ service: 'detectors' });
+    if (params) checkDetectorParams(params, [...sites.keys()]);
     const options: DetectorsWorkerOptions = {
       nc,
       pool,
