@@ -370,6 +370,7 @@ describe('history API: CSV export', () => {
       'exercise',
       'seq',
       'body',
+      'observed_at_local',
     ]);
     expect(records).toHaveLength(3);
     const body = JSON.parse(records[1]![9]!) as { deviceKey: string };
@@ -385,6 +386,34 @@ describe('history API: CSV export', () => {
       `SELECT 1 FROM audit_log WHERE actor = 'ana' AND action = 'export-events' AND detail->'query'->>'cellId' = 'd-01'`,
     );
     expect(audits.rowCount).toBe(2);
+  });
+
+  it('gives each list its time on the site clock too, both sides of the clocks going back', async () => {
+    // 25 October 2026, Europe/Amsterdam: 03:00 CEST becomes 02:00 CET, so 02:30 local comes twice.
+    const first = Date.parse('2026-10-25T00:30:00.000Z');
+    const second = Date.parse('2026-10-25T01:30:00.000Z');
+    await storeEvents(h.pool, [gsm(first, 'd-02'), search(second, ['d-02'], [])]);
+    await storeAlert(
+      h.pool,
+      makeAlert({ wingId: 'd', cellIds: ['d-02'], openedAt: iso(first), updatedAt: iso(first) }),
+    );
+    const range = `cellId=d-02&from=${iso(first - HOUR)}&to=${iso(second + HOUR)}`;
+    const records = async (list: string) => {
+      const res = await fetch(`${server.base}/api/history/${list}.csv?${range}`, {
+        headers: { cookie: cookies.analyst! },
+      });
+      const [header, ...rows] = parseCsv(await res.text());
+      return rows.map((r) => Object.fromEntries(header!.map((k, i) => [k, r[i]])));
+    };
+    const events = await records('events');
+    expect(events.map((e) => [e.kind, e.observed_at_local])).toEqual([
+      ['search', '2026-10-25 02:30:00'],
+      ['gsm', '2026-10-25 02:30:00'],
+    ]);
+    // The UTC column tells the two 02:30s apart.
+    expect(events.map((e) => Date.parse(e.observed_at!))).toEqual([second, first]);
+    expect((await records('searches')).map((s) => s.observed_at_local)).toEqual(['2026-10-25 02:30:00']);
+    expect((await records('alerts')).map((a) => a.opened_at_local)).toEqual(['2026-10-25 02:30:00']);
   });
 
   it('streams 50,000 rows with an exact count and flat memory', async () => {

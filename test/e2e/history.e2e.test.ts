@@ -59,7 +59,9 @@ describe('history in Chromium', () => {
     expect(download.suggestedFilename()).toMatch(/^wachtpost-events-.*\.csv$/);
     const path = await download.path();
     const lines = (await readFile(path, 'utf8')).split('\r\n').filter(Boolean);
-    expect(lines[0]).toBe('event_id,observed_at,site_id,kind,sensor_id,wing_id,zone_id,exercise,seq,body');
+    expect(lines[0]).toBe(
+      'event_id,observed_at,site_id,kind,sensor_id,wing_id,zone_id,exercise,seq,body,observed_at_local',
+    );
     expect(lines).toHaveLength(1 + GSM.length);
     for (const e of GSM) expect(lines.some((l) => l.startsWith(`${e.eventId},`))).toBe(true);
 

@@ -35,7 +35,7 @@ import {
   type ChartName,
   type ChartTable,
 } from '../history/chart-csv';
-import { type CsvValue, streamCsv } from '../history/csv';
+import { type CsvValue, localTime, streamCsv } from '../history/csv';
 import {
   alertWithHistory,
   exportBatches,
@@ -51,6 +51,9 @@ import type { ApiContext } from './context';
 
 const query = (c: RequestContext) => Object.fromEntries(c.query);
 
+/** A site's IANA time zone, for the exports' `*_local` columns (undefined for a site no longer configured). */
+type ZoneOf = (siteId: string) => string | undefined;
+
 const EVENT_HEADER = [
   'event_id',
   'observed_at',
@@ -62,8 +65,10 @@ const EVENT_HEADER = [
   'exercise',
   'seq',
   'body',
+  // Last, so the columns before keep their places: the time as the site's clock shows it (what the list shows).
+  'observed_at_local',
 ];
-const eventRecord = (r: EventRow): CsvValue[] => [
+const eventRecord = (r: EventRow, zoneOf: ZoneOf): CsvValue[] => [
   r.id,
   r.sort_time,
   r.site_id,
@@ -74,6 +79,7 @@ const eventRecord = (r: EventRow): CsvValue[] => [
   r.exercise,
   r.seq,
   JSON.stringify(r.body),
+  localTime(r.sort_time, zoneOf(r.site_id)),
 ];
 
 const SEARCH_HEADER = [
@@ -90,8 +96,9 @@ const SEARCH_HEADER = [
   'finding_count',
   'findings',
   'exercise',
+  'observed_at_local',
 ];
-const searchRecord = (r: EventRow): CsvValue[] => {
+const searchRecord = (r: EventRow, zoneOf: ZoneOf): CsvValue[] => {
   const b = r.body as Record<string, unknown> & {
     findings?: unknown[];
     cellIds?: string[];
@@ -111,6 +118,7 @@ const searchRecord = (r: EventRow): CsvValue[] => {
     b.findings?.length ?? 0,
     JSON.stringify(b.findings ?? []),
     r.exercise,
+    localTime(r.sort_time, zoneOf(r.site_id)),
   ];
 };
 
@@ -132,8 +140,9 @@ const ALERT_HEADER = [
   'last_event_at',
   'count',
   'exercise',
+  'opened_at_local',
 ];
-const alertRecord = (r: AlertRow): CsvValue[] => {
+const alertRecord = (r: AlertRow, zoneOf: ZoneOf): CsvValue[] => {
   const a = r.body as Record<string, CsvValue>;
   return [
     r.id,
@@ -153,6 +162,7 @@ const alertRecord = (r: AlertRow): CsvValue[] => {
     a.lastEventAt,
     a.count,
     a.exercise,
+    localTime(r.sort_time, typeof a.siteId === 'string' ? zoneOf(a.siteId) : undefined),
   ];
 };
 
@@ -190,12 +200,14 @@ export function historyRoutes(router: Router, api: ApiContext): void {
     .then((db) => applyHistoryPolicies(db, api.config.history, api.log).finally(() => db.release()))
     .catch((err: unknown) => api.log.warn({ err }, 'history: could not apply the TimescaleDB policies'));
 
+  const zoneOf: ZoneOf = (siteId) => api.sites.get(siteId)?.site.timezone;
+
   const listRoute = <F extends { exercise: string }, R extends EventRow | AlertRow>(
     name: 'events' | 'searches' | 'alerts',
     pageSchema: typeof EventPageQuery | typeof SearchPageQuery | typeof AlertPageQuery,
     filterSchema: typeof EventFilter | typeof SearchFilter | typeof AlertFilter,
     header: string[],
-    record: (row: R) => CsvValue[],
+    record: (row: R, zoneOf: ZoneOf) => CsvValue[],
     toJson: (row: R) => unknown,
   ) => {
     const list = LISTS[name] as unknown as Parameters<typeof listPage<F, R>>[1];
@@ -212,7 +224,7 @@ export function historyRoutes(router: Router, api: ApiContext): void {
         `wachtpost-${name}-${stamp()}.csv`,
         header,
         exportBatches(api.pool, list, filter),
-        record,
+        (row) => record(row, zoneOf),
       );
     };
     router.on('GET', `/api/history/${name}`, async (c) => {

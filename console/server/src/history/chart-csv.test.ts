@@ -21,7 +21,9 @@ describe('charts as CSV', () => {
       }),
     );
     expect(csv).toBe(
-      'bucket_start,bucket,events,alerts\r\n2026-03-01T00:00:00.000Z,1h,4,1\r\n2026-03-01T01:00:00.000Z,1h,0,0\r\n',
+      'bucket_start,bucket,events,alerts,bucket_start_local\r\n' +
+        '2026-03-01T00:00:00.000Z,1h,4,1,2026-03-01 01:00:00\r\n' +
+        '2026-03-01T01:00:00.000Z,1h,0,0,2026-03-01 02:00:00\r\n',
     );
   });
 

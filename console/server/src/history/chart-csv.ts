@@ -1,5 +1,5 @@
 import type { droneWeekdayHour, Heatmap, precision, VolumeChart } from './charts';
-import type { CsvValue } from './csv';
+import { type CsvValue, localTime } from './csv';
 
 /** A chart as one CSV table: the header and its records (fields go through `csvField`, formulas defused). */
 export interface ChartTable {
@@ -15,10 +15,10 @@ type PrecisionChart = Awaited<ReturnType<typeof precision>>;
 // Hour-of-day columns: the site's local hours (the chart answers' `timezone`).
 const HOUR_COLUMNS = Array.from({ length: 24 }, (_, h) => `hour_${String(h).padStart(2, '0')}`);
 
-/** One record per bucket: its start (UTC), the step, events and alerts. */
+/** One record per bucket: its start (UTC), the step, events and alerts, and its start on the site's clock. */
 export const volumeTable = (c: VolumeChart): ChartTable => ({
-  header: ['bucket_start', 'bucket', 'events', 'alerts'],
-  records: c.points.map((p) => [p.t, c.bucket, p.events, p.alerts]),
+  header: ['bucket_start', 'bucket', 'events', 'alerts', 'bucket_start_local'],
+  records: c.points.map((p) => [p.t, c.bucket, p.events, p.alerts, localTime(p.t, c.timezone)]),
 });
 
 /** One record per wing: events per local hour of day, as the chart's grid. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { csvField, csvLine } from './csv';
+import { csvField, csvLine, localTime } from './csv';
 
 describe('CSV (RFC 4180)', () => {
   it('leaves plain fields alone and quotes those with a comma, quote, CR or LF, doubling quotes', () => {
@@ -27,5 +27,18 @@ describe('CSV (RFC 4180)', () => {
 
   it('ends each record with CRLF', () => {
     expect(csvLine(['x', 1, '{"a":1,"b":"c"}'])).toBe('x,1,"{""a"":1,""b"":""c""}"\r\n');
+  });
+
+  it('gives an instant as the site wall clock, both sides of the DST changes', () => {
+    const tz = 'Europe/Amsterdam';
+    expect(localTime('2026-11-24T23:30:00.000Z', tz)).toBe('2026-11-25 00:30:00');
+    expect(localTime('2026-07-01T21:59:59.999+00:00', tz)).toBe('2026-07-01 23:59:59');
+    // 25 October 2026: 03:00 CEST becomes 02:00 CET, so 02:30 comes twice.
+    expect(localTime('2026-10-25T00:30:00.000Z', tz)).toBe('2026-10-25 02:30:00');
+    expect(localTime('2026-10-25T01:30:00.000Z', tz)).toBe('2026-10-25 02:30:00');
+    expect(localTime('2026-03-29T01:00:00.000Z', tz)).toBe('2026-03-29 03:00:00');
+    expect(localTime(null, tz)).toBe('');
+    expect(localTime('2026-03-29T01:00:00.000Z', undefined)).toBe('');
+    expect(localTime('2026-03-29T01:00:00.000Z', 'Not/AZone')).toBe('');
   });
 });

@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import { utcOffsetMs } from '@wachtpost/contracts';
 
 export type CsvValue = string | number | boolean | null | undefined | readonly string[];
 
@@ -14,6 +15,23 @@ export function csvField(value: CsvValue): string {
   if (typeof value !== 'number' && /^[=+\-@\t\r]/.test(text) && !/^[+-]?\d+(\.\d+)?$/.test(text))
     text = `'${text}`;
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+/**
+ * An instant as the wall clock of `timeZone` shows it, `YYYY-MM-DD HH:MM:SS` (what spreadsheets read as a date and
+ * time), for the `*_local` columns: the site's nights and weekdays as the analysts and the list on screen see
+ * them. Empty when there is no instant or no zone. In the hour the clocks go back the same local time comes
+ * twice; the UTC column beside it tells the two apart.
+ */
+export function localTime(iso: string | null | undefined, timeZone: string | undefined): string {
+  if (!iso || !timeZone) return '';
+  const t = Date.parse(iso);
+  if (Number.isNaN(t)) return '';
+  try {
+    return new Date(t + utcOffsetMs(timeZone, t)).toISOString().slice(0, 19).replace('T', ' ');
+  } catch {
+    return ''; // a zone Intl does not know (site models are checked for it; this is a last guard)
+  }
 }
 
 /** One record, CRLF-terminated as RFC 4180 asks. */

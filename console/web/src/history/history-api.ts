@@ -1,5 +1,6 @@
 // The console server's history API for analysts (console/server/README.md, "History (analysts)"), through the
 // app's client. The server refuses unknown query parameters (400), so each list and chart gets only its own.
+import { RULE_IDS } from '@wachtpost/contracts/rule-ids';
 import { request } from '../api';
 
 export type ListName = 'events' | 'alerts' | 'searches';
@@ -7,6 +8,8 @@ export const LIST_NAMES: readonly ListName[] = ['events', 'alerts', 'searches'];
 
 export const EVENT_KINDS = ['gsm', 'drone', 'search', 'roster', 'heartbeat'] as const;
 export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
+/** The detectors' rules, offered as choices: a mistyped rule id would find nothing and say nothing. */
+export const RULES: readonly string[] = RULE_IDS;
 
 /** What the filter form holds; empty strings are "any". Times are `datetime-local` values (local time). */
 export interface HistoryFilters {
@@ -19,6 +22,8 @@ export interface HistoryFilters {
   rule: string;
   severity: string;
   detaineeId: string;
+  /** Searches: `true` only those that found something, `false` only those that found nothing. */
+  found: '' | 'true' | 'false';
   exercise: boolean;
 }
 
@@ -32,6 +37,7 @@ export const EMPTY_FILTERS: HistoryFilters = {
   rule: '',
   severity: '',
   detaineeId: '',
+  found: '',
   exercise: false,
 };
 
@@ -39,7 +45,7 @@ export const EMPTY_FILTERS: HistoryFilters = {
 export const LIST_FILTERS: Record<ListName, readonly (keyof HistoryFilters)[]> = {
   events: ['siteId', 'wingId', 'cellId', 'kind', 'detaineeId'],
   alerts: ['siteId', 'wingId', 'cellId', 'rule', 'severity', 'detaineeId'],
-  searches: ['siteId', 'wingId', 'cellId', 'detaineeId'],
+  searches: ['siteId', 'wingId', 'cellId', 'detaineeId', 'found'],
 };
 
 /** A `datetime-local` value (local time, no zone) as RFC 3339 UTC; undefined when empty or not a time. */
@@ -95,6 +101,27 @@ const CHART_FILTERS: Record<ChartName, readonly (keyof HistoryFilters)[]> = {
   precision: ['siteId'],
 };
 
+const FILTER_LABELS: Partial<Record<keyof HistoryFilters, string>> = {
+  wingId: 'Wing',
+  cellId: 'Cell',
+  kind: 'Kind',
+  rule: 'Rule',
+  severity: 'Severity',
+  detaineeId: 'Detainee',
+  found: 'Findings',
+};
+
+/**
+ * The filters set in `f` that the list shown applies and a chart does not (it counts as if they were empty), by
+ * their labels: the list shows one cell while the volume chart counts the whole wing, and the page says so.
+ */
+export function chartIgnores(chart: ChartName, list: ListName, f: HistoryFilters): string[] {
+  return (Object.keys(FILTER_LABELS) as (keyof HistoryFilters)[])
+    .filter((k) => LIST_FILTERS[list].includes(k) && !CHART_FILTERS[chart].includes(k))
+    .filter((k) => typeof f[k] === 'string' && f[k].trim() !== '')
+    .map((k) => FILTER_LABELS[k]!);
+}
+
 export function chartPath(chart: ChartName, f: HistoryFilters): string {
   const p = base(f);
   put(p, f, CHART_FILTERS[chart]);
@@ -132,19 +159,25 @@ export interface ListPage {
   nextCursor: string | null;
 }
 
-export interface VolumeChart {
+/** The range a chart counts: From and To widened to whole 15-minute buckets; the last 30 days without From. */
+interface ChartRange {
+  from: string;
+  to: string;
+}
+
+export interface VolumeChart extends ChartRange {
   bucket: string;
   timezone: string;
   points: { t: string; events: number; alerts: number }[];
 }
 
-export interface Heatmap {
+export interface Heatmap extends ChartRange {
   timezone: string;
   kinds: string[];
   wings: { wingId: string; name: string; hours: number[] }[];
 }
 
-export interface DroneChart {
+export interface DroneChart extends ChartRange {
   timezone: string;
   weekdays: string[];
   counts: number[][];

@@ -162,9 +162,15 @@ const WEEKDAY_NAMES: Record<string, string> = {
 };
 
 export function DroneGrid({ chart }: { chart: DroneChart }) {
+  // The total, so an empty grid reads as "none" rather than as a chart that failed, and can be checked against
+  // the alerts list filtered on rule drone-incursion.
+  const total = chart.counts.flat().reduce((a, n) => a + n, 0);
   return (
     <figure className="hist-chart">
-      <figcaption>Drone incursions per weekday and hour ({chart.timezone})</figcaption>
+      <figcaption>
+        Drone incursions per weekday and hour ({chart.timezone}):{' '}
+        <span data-testid="drone-total">{total === 0 ? 'none in this range' : `${total} in this range`}</span>
+      </figcaption>
       <Grid
         label="Drone incursions per weekday and hour"
         rows={chart.weekdays.map((d, i) => ({ name: WEEKDAY_NAMES[d] ?? d, counts: chart.counts[i] ?? [] }))}

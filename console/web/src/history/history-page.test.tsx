@@ -48,6 +48,8 @@ function historyServer(role: Role = 'analyst'): FakeServer {
     body: {
       bucket: '1h',
       timezone: 'Europe/Amsterdam',
+      from: '2026-03-01T02:00:00.000Z',
+      to: '2026-03-01T04:00:00.000Z',
       points: [
         { t: '2026-03-01T02:00:00.000Z', events: 4, alerts: 1 },
         { t: '2026-03-01T03:00:00.000Z', events: 0, alerts: 0 },
@@ -217,6 +219,103 @@ describe('HistoryPage', () => {
     );
     expect(links()[1]!.getAttribute('href')).toBe('/api/history/charts/heatmap.csv?siteId=demo&kind=gsm');
     expect(links()[2]!.getAttribute('href')).toBe('/api/history/charts/drones.csv?siteId=demo');
+  });
+
+  test('the searches list filters on findings: nothing found is one choice away, and the export follows', async () => {
+    const server = historyServer();
+    server.on('GET', /^\/api\/history\/searches(\?.*)?$/, () => ({
+      status: 200,
+      body: { searches: [], nextCursor: null },
+    }));
+    const user = userEvent.setup();
+    render(<HistoryPage />);
+    await waitFor(() => expect(screen.getAllByTestId('history-row')).toHaveLength(2));
+    // Events have no findings: the choice is off there and never sent.
+    const findings = screen.getByLabelText('Findings') as HTMLSelectElement;
+    expect(findings.disabled).toBe(true);
+    await user.click(screen.getByRole('tab', { name: 'Searches' }));
+    await waitFor(() => expect(findings.disabled).toBe(false));
+    await user.selectOptions(findings, 'Nothing found');
+    await user.click(screen.getByRole('button', { name: 'Apply filters' }));
+    await waitFor(() =>
+      expect(paths(server, '/api/history/searches').at(-1)).toBe(
+        '/api/history/searches?found=false&limit=100',
+      ),
+    );
+    expect(screen.getByRole('link', { name: 'Export CSV' }).getAttribute('href')).toBe(
+      '/api/history/searches.csv?found=false',
+    );
+    await user.click(screen.getByRole('tab', { name: 'Events' }));
+    await waitFor(() =>
+      expect(paths(server, '/api/history/events').at(-1)).toBe('/api/history/events?limit=100'),
+    );
+  });
+
+  test('Rule offers the detectors rules instead of a free text that finds nothing when mistyped', async () => {
+    const server = historyServer();
+    const user = userEvent.setup();
+    render(<HistoryPage />);
+    await user.click(screen.getByRole('tab', { name: 'Alerts' }));
+    const rule = screen.getByLabelText('Rule') as HTMLSelectElement;
+    await waitFor(() => expect(rule.disabled).toBe(false));
+    expect(rule.tagName).toBe('SELECT');
+    const options = [...rule.options].map((o) => o.value);
+    expect(options).toContain('drone-incursion');
+    expect(options).toContain('search-missed');
+    await user.selectOptions(rule, 'drone-incursion');
+    await user.click(screen.getByRole('button', { name: 'Apply filters' }));
+    await waitFor(() =>
+      expect(paths(server, '/api/history/alerts').at(-1)).toBe(
+        '/api/history/alerts?rule=drone-incursion&limit=100',
+      ),
+    );
+  });
+
+  test('the charts say which range they count and which filters they leave out', async () => {
+    const user = userEvent.setup();
+    const server = historyServer();
+    server.on('GET', /^\/api\/history\/charts\/drones(\?.*)?$/, () => ({
+      status: 200,
+      body: {
+        timezone: 'Europe/Amsterdam',
+        from: '2026-03-01T02:00:00.000Z',
+        to: '2026-03-01T04:00:00.000Z',
+        weekdays: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'],
+        counts: Array.from({ length: 7 }, () => new Array<number>(24).fill(0)),
+      },
+    }));
+    render(<HistoryPage />);
+    const scope = await screen.findByTestId('chart-scope');
+    const local = (iso: string) => new Date(iso).toLocaleString('en-GB', { hour12: false });
+    expect(scope.textContent).toContain(
+      `Charts count ${local('2026-03-01T02:00:00.000Z')} to ${local('2026-03-01T04:00:00.000Z')}`,
+    );
+    // Without From the charts are the last 30 days while the list goes back to the start: said.
+    expect(scope.textContent).toContain('the last 30 days');
+    expect(screen.getByTestId('drone-total').textContent).toBe('none in this range');
+    expect(screen.queryAllByTestId('chart-ignores')).toHaveLength(0);
+
+    await user.type(screen.getByLabelText('From'), '2026-03-01T03:00');
+    await user.type(screen.getByLabelText('Cell'), 'a-01');
+    await user.selectOptions(screen.getByLabelText('Kind'), 'gsm');
+    await user.click(screen.getByRole('button', { name: 'Apply filters' }));
+    await waitFor(() => expect(screen.getAllByTestId('chart-ignores')).toHaveLength(4));
+    expect(screen.getByTestId('chart-scope').textContent).not.toContain('the last 30 days');
+    expect(
+      screen.getAllByTestId('chart-ignores').map((e) => [e.dataset.chart, e.textContent?.trim()]),
+    ).toEqual([
+      ['volume', 'Not filtered by Cell.'],
+      ['heatmap', 'Not filtered by Cell.'],
+      ['drones', 'Not filtered by Cell, Kind.'],
+      ['precision', 'Not filtered by Cell, Kind.'],
+    ]);
+    // The alerts list takes no kind: only what the list shown applies and a chart does not is named.
+    await user.click(screen.getByRole('tab', { name: 'Alerts' }));
+    await waitFor(() =>
+      expect(screen.getAllByTestId('chart-ignores').map((e) => e.textContent?.trim())).toEqual(
+        new Array(4).fill('Not filtered by Cell.'),
+      ),
+    );
   });
 
   test('From after To is refused in the form, once, and nothing is sent', async () => {

@@ -18,6 +18,7 @@ import { DroneGrid, Precision, VolumeBars, WingHeatmap } from './history-charts'
 import { distinctErrors, rangeProblem, readableChartError } from './history-errors';
 import {
   chartCsvHref,
+  chartIgnores,
   csvHref,
   detaineeHref,
   EMPTY_FILTERS,
@@ -25,6 +26,7 @@ import {
   historyApi,
   LIST_FILTERS,
   LIST_NAMES,
+  RULES,
   SEVERITIES,
   type ChartName,
   type DroneChart,
@@ -107,9 +109,25 @@ interface Charts {
  * A chart's `Export CSV` link, under the chart: the same figures as a CSV attachment (the server's
  * `/api/history/charts/<chart>.csv`). The hidden words name the chart, so each link says which one it exports.
  */
-function ChartCsv({ chart, filters, what }: { chart: ChartName; filters: HistoryFilters; what: string }) {
+function ChartCsv({
+  chart,
+  filters,
+  what,
+  list,
+}: {
+  chart: ChartName;
+  filters: HistoryFilters;
+  what: string;
+  list: ListName;
+}) {
+  const ignored = chartIgnores(chart, list, filters);
   return (
     <p className="hist-chart-export">
+      {ignored.length > 0 && (
+        <span className="muted" data-testid="chart-ignores" data-chart={chart}>
+          Not filtered by {ignored.join(', ')}.{' '}
+        </span>
+      )}
       <a
         className="hist-export"
         href={chartCsvHref(chart, filters)}
@@ -119,6 +137,29 @@ function ChartCsv({ chart, filters, what }: { chart: ChartName; filters: History
       >
         Export CSV<span className="hist-visually-hidden"> of {what}</span>
       </a>
+    </p>
+  );
+}
+
+const localTime = (iso: string) => {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : d.toLocaleString('en-GB', { hour12: false });
+};
+
+/**
+ * What the charts count, said above them: the range they cover (widened to whole 15-minute buckets, and the last
+ * 30 days when From is empty, while the lists then show everything), so their figures can be checked against a
+ * list and its CSV.
+ */
+function ChartScope({ charts, applied }: { charts: Charts; applied: HistoryFilters }) {
+  const range = charts.volume ?? charts.heatmap ?? charts.drones;
+  if (!range?.from || !range.to) return null;
+  return (
+    <p className="muted" data-testid="chart-scope">
+      Charts count {localTime(range.from)} to {localTime(range.to)} (whole 15-minute buckets)
+      {applied.from ? '.' : ': the last 30 days, as From is empty (the lists go back to the start).'} Hours of
+      day and weekdays are local to the site ({range.timezone}); events without a single wing (a yard shared
+      by wings) are not in the wing heatmap.
     </p>
   );
 }
@@ -299,13 +340,19 @@ export function HistoryPage({ pageSize = 100 }: { pageSize?: number }) {
         </Field>
         <Field label="Rule">
           {(id) => (
-            <input
+            <select
               id={id}
               value={form.rule}
               disabled={!takes('rule')}
               onChange={(e) => set('rule', e.target.value)}
-              size={14}
-            />
+            >
+              <option value="">Any</option>
+              {RULES.map((r) => (
+                <option key={r} value={r}>
+                  {r}
+                </option>
+              ))}
+            </select>
           )}
         </Field>
         <Field label="Severity">
@@ -333,6 +380,20 @@ export function HistoryPage({ pageSize = 100 }: { pageSize?: number }) {
               onChange={(e) => set('detaineeId', e.target.value)}
               size={10}
             />
+          )}
+        </Field>
+        <Field label="Findings">
+          {(id) => (
+            <select
+              id={id}
+              value={form.found}
+              disabled={!takes('found')}
+              onChange={(e) => set('found', e.target.value as HistoryFilters['found'])}
+            >
+              <option value="">Any</option>
+              <option value="true">Something found</option>
+              <option value="false">Nothing found</option>
+            </select>
           )}
         </Field>
         <label className="hist-check">
@@ -423,6 +484,7 @@ export function HistoryPage({ pageSize = 100 }: { pageSize?: number }) {
 
       <section className="hist-charts" aria-label="Charts">
         <h2>Charts</h2>
+        <ChartScope charts={charts} applied={applied} />
         {distinctErrors(charts.errors, error).map((e) => (
           <ErrorMessage
             key={e.charts.join()}
@@ -433,25 +495,40 @@ export function HistoryPage({ pageSize = 100 }: { pageSize?: number }) {
         {charts.volume && (
           <>
             <VolumeBars chart={charts.volume} />
-            <ChartCsv chart="volume" filters={chartFilters} what="events and alerts per bucket" />
+            <ChartCsv list={list} chart="volume" filters={chartFilters} what="events and alerts per bucket" />
           </>
         )}
         {charts.heatmap && (
           <>
             <WingHeatmap chart={charts.heatmap} />
-            <ChartCsv chart="heatmap" filters={chartFilters} what="events per wing and hour of day" />
+            <ChartCsv
+              list={list}
+              chart="heatmap"
+              filters={chartFilters}
+              what="events per wing and hour of day"
+            />
           </>
         )}
         {charts.drones && (
           <>
             <DroneGrid chart={charts.drones} />
-            <ChartCsv chart="drones" filters={chartFilters} what="drone incursions per weekday and hour" />
+            <ChartCsv
+              list={list}
+              chart="drones"
+              filters={chartFilters}
+              what="drone incursions per weekday and hour"
+            />
           </>
         )}
         {charts.precision && (
           <>
             <Precision chart={charts.precision} />
-            <ChartCsv chart="precision" filters={chartFilters} what="precision per rule and per sensor" />
+            <ChartCsv
+              list={list}
+              chart="precision"
+              filters={chartFilters}
+              what="precision per rule and per sensor"
+            />
           </>
         )}
       </section>
