@@ -187,18 +187,19 @@ describe('pnpm start', () => {
   it('bad DETECTORS_PARAMS: start-up stops naming the site and the bad path, not "up" with detection dead', async () => {
     nats ??= await startNatsServer();
     const database = await createTestDatabase();
+    const run = start({
+      DATABASE_URL: database.url,
+      NATS_URL: nats.url,
+      PORT: String(await freePort()),
+      DETECTORS_PARAMS: JSON.stringify({ demo: { 'persistent-phone': { minNights: 0 } } }),
+    });
     try {
-      const run = start({
-        DATABASE_URL: database.url,
-        NATS_URL: nats.url,
-        PORT: String(await freePort()),
-        DETECTORS_PARAMS: JSON.stringify({ demo: { 'persistent-phone': { minNights: 0 } } }),
-      });
       expect(await new Promise((resolve) => run.child.once('exit', resolve))).toBe(1);
       expect(run.output()).toContain('start-up failed: invalid detector parameters DETECTORS_PARAMS.demo');
       expect(run.output()).toContain('persistent-phone.minNights: must be a whole number of at least 1');
       expect(run.output()).not.toContain('Wachtpost is up');
     } finally {
+      await stop(run.child); // when it failed to refuse the start-up, it is still running
       await database.drop();
     }
   });
