@@ -518,10 +518,14 @@ describe('charts as CSV', () => {
       `/api/history/charts/volume?wingId=a&bucket=1h&${range}`,
     );
     const lines = volume.text.split('\r\n');
-    expect(lines[0]).toBe('bucket_start,bucket,events,alerts');
-    expect(lines.slice(1, -1)).toEqual(json.points.map((p) => `${p.t},1h,${p.events},${p.alerts}`));
+    expect(lines[0]).toBe('bucket_start,bucket,events,alerts,bucket_start_local');
+    // 10 March is winter time in Amsterdam: the site's clock is UTC + 1 h.
+    const local = (t: string) => new Date(Date.parse(t) + HOUR).toISOString().slice(0, 19).replace('T', ' ');
+    expect(lines.slice(1, -1)).toEqual(
+      json.points.map((p) => `${p.t},1h,${p.events},${p.alerts},${local(p.t)}`),
+    );
     expect(lines.at(-1)).toBe('');
-    expect(lines[1]).toBe(`${iso(day)},1h,2,0`);
+    expect(lines[1]).toBe(`${iso(day)},1h,2,0,2026-03-10 01:00:00`);
 
     // format=csv on the chart route is the same file.
     for (const chart of ['volume', 'heatmap', 'drones', 'precision']) {
