@@ -4,7 +4,7 @@ import { ErrorMessage } from '../components/error-message';
 import { Link } from '../components/link';
 import { localizeInstants } from '../format';
 import { alertHref } from '../router';
-import { historyApi, type Timeline, type TimelineItem } from './history-api';
+import { historyApi, localToIso, type Timeline, type TimelineItem } from './history-api';
 import { asError } from './history-page';
 import './history.css';
 
@@ -86,7 +86,12 @@ interface Loaded {
  * `Load more` following the server's keyset cursor; every page is audited by the server.
  */
 export function DetaineeTimelinePage({ detaineeId, pageSize }: { detaineeId: string; pageSize?: number }) {
-  const exercise = new URLSearchParams(window.location.search).get('exercise') === 'include';
+  const params = new URLSearchParams(window.location.search);
+  const exercise = params.get('exercise') === 'include';
+  // The range looked into (`datetime-local` values): around a transfer, a search. Kept in the address, so the
+  // view can be shared and comes back with the browser's Back.
+  const [range, setRange] = useState({ from: params.get('from') ?? '', to: params.get('to') ?? '' });
+  const [form, setForm] = useState(range);
   const [timeline, setTimeline] = useState<Loaded>();
   const [error, setError] = useState<ApiError>();
   const [loading, setLoading] = useState(false);
@@ -98,7 +103,11 @@ export function DetaineeTimelinePage({ detaineeId, pageSize }: { detaineeId: str
       const mine = generation.current;
       setLoading(true);
       try {
+        const from = localToIso(range.from);
+        const to = localToIso(range.to);
         const page = await historyApi.timeline(detaineeId, {
+          ...(from && { from }),
+          ...(to && { to }),
           exercise,
           ...(cursor && { cursor }),
           ...(pageSize && { limit: pageSize }),
@@ -116,7 +125,7 @@ export function DetaineeTimelinePage({ detaineeId, pageSize }: { detaineeId: str
         if (mine === generation.current) setLoading(false);
       }
     },
-    [detaineeId, exercise, pageSize],
+    [detaineeId, exercise, pageSize, range],
   );
 
   useEffect(() => {
@@ -139,9 +148,46 @@ export function DetaineeTimelinePage({ detaineeId, pageSize }: { detaineeId: str
         This view is logged.
       </p>
       {exercise && <p className="muted">Exercise data included.</p>}
+      <form
+        className="hist-filters"
+        aria-label="Range"
+        onSubmit={(e) => {
+          e.preventDefault();
+          const next = new URLSearchParams(window.location.search);
+          for (const key of ['from', 'to'] as const) {
+            if (form[key]) next.set(key, form[key]);
+            else next.delete(key);
+          }
+          const query = next.toString();
+          window.history.replaceState(null, '', `${window.location.pathname}${query ? `?${query}` : ''}`);
+          setRange(form);
+        }}
+      >
+        <label>
+          From{' '}
+          <input
+            type="datetime-local"
+            value={form.from}
+            onChange={(e) => setForm({ ...form, from: e.target.value })}
+          />
+        </label>
+        <label>
+          To{' '}
+          <input
+            type="datetime-local"
+            value={form.to}
+            onChange={(e) => setForm({ ...form, to: e.target.value })}
+          />
+        </label>
+        <button type="submit">Show range</button>
+      </form>
       <ErrorMessage error={error} />
       {!timeline && !error && <p className="loading">Loading…</p>}
-      {timeline && entries.length === 0 && <p className="muted">Nothing on record for this detainee.</p>}
+      {timeline && entries.length === 0 && (
+        <p className="muted">
+          Nothing on record for this detainee{range.from || range.to ? ' in this range' : ''}.
+        </p>
+      )}
       {entries.length > 0 && (
         <ol className="hist-timeline" aria-label="Timeline">
           {entries.map((e, i) => (

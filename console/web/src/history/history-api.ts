@@ -128,6 +128,15 @@ export function chartPath(chart: ChartName, f: HistoryFilters): string {
   return withQuery(`/api/history/charts/${chart}`, p.toString());
 }
 
+/** A timeline page's query: a range (RFC 3339) around what the analyst looks into, exercise data, the page. */
+export interface TimelineOptions {
+  from?: string;
+  to?: string;
+  exercise?: boolean;
+  cursor?: string;
+  limit?: number;
+}
+
 /** A chart's CSV export with the chart's own filters: a plain same-origin link, as the lists' export. */
 export function chartCsvHref(chart: ChartName, f: HistoryFilters): string {
   const p = base(f);
@@ -135,11 +144,10 @@ export function chartCsvHref(chart: ChartName, f: HistoryFilters): string {
   return withQuery(`/api/history/charts/${chart}.csv`, p.toString());
 }
 
-export function timelinePath(
-  detaineeId: string,
-  opts: { exercise?: boolean; cursor?: string; limit?: number } = {},
-): string {
+export function timelinePath(detaineeId: string, opts: TimelineOptions = {}): string {
   const p = new URLSearchParams();
+  if (opts.from) p.set('from', opts.from);
+  if (opts.to) p.set('to', opts.to);
   if (opts.exercise) p.set('exercise', 'include');
   if (opts.limit) p.set('limit', String(opts.limit));
   if (opts.cursor) p.set('cursor', opts.cursor);
@@ -254,7 +262,7 @@ export const historyApi = {
   heatmap: (f: HistoryFilters) => request<Heatmap>('GET', chartPath('heatmap', f)),
   drones: (f: HistoryFilters) => request<DroneChart>('GET', chartPath('drones', f)),
   precision: (f: HistoryFilters) => request<PrecisionChart>('GET', chartPath('precision', f)),
-  timeline: (detaineeId: string, opts: { exercise?: boolean; cursor?: string; limit?: number } = {}) =>
+  timeline: (detaineeId: string, opts: TimelineOptions = {}) =>
     request<Timeline>('GET', timelinePath(detaineeId, opts)),
 };
 

@@ -5,7 +5,7 @@ import { App } from '../components/app';
 import { fakeServer, type FakeServer } from '../test-support';
 import type { Role } from '../types';
 import { DetaineeTimelinePage, timelineEntries } from './detainee-timeline';
-import { csvHref, EMPTY_FILTERS, listQuery, type Timeline } from './history-api';
+import { csvHref, EMPTY_FILTERS, listQuery, localToIso, type Timeline } from './history-api';
 import { HistoryPage } from './history-page';
 
 vi.mock('socket.io-client', async () => (await import('../test-support')).socketIoMock);
@@ -501,6 +501,27 @@ describe('DetaineeTimelinePage', () => {
       '/api/history/detainees/d-7/timeline?limit=2',
       '/api/history/detainees/d-7/timeline?limit=2&cursor=p2',
     ]);
+  });
+
+  test('From and To narrow the timeline to a range (around a transfer), kept in the address', async () => {
+    const user = userEvent.setup();
+    const server = historyServer();
+    server.on('GET', /^\/api\/history\/detainees\/d-7\/timeline/, () => ({ status: 200, body: TIMELINE }));
+    window.history.replaceState(null, '', '/history/detainees/d-7');
+    render(<DetaineeTimelinePage detaineeId="d-7" />);
+    await screen.findAllByTestId('timeline-item');
+    const range = screen.getByRole('form', { name: 'Range' });
+    await user.type(within(range).getByLabelText('From'), '2026-03-01T02:00');
+    await user.type(within(range).getByLabelText('To'), '2026-03-01T03:00');
+    await user.click(within(range).getByRole('button', { name: 'Show range' }));
+    const from = encodeURIComponent(localToIso('2026-03-01T02:00')!);
+    const to = encodeURIComponent(localToIso('2026-03-01T03:00')!);
+    await waitFor(() =>
+      expect(paths(server, '/api/history/detainees').at(-1)).toBe(
+        `/api/history/detainees/d-7/timeline?from=${from}&to=${to}`,
+      ),
+    );
+    expect(window.location.search).toBe('?from=2026-03-01T02%3A00&to=2026-03-01T03%3A00');
   });
 
   test('orders a shuffled timeline by time', () => {
