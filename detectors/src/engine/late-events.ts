@@ -3,7 +3,8 @@ import { attachLate } from './alert-book';
 import type { RuleContext } from './context';
 import { handleRoster, handleSearch, logGsm } from './ordered-path';
 import type { OrderedEvent } from './reorder-buffer';
-import { SECOND, type EpochMs } from './time';
+import { rememberedSince } from './progress';
+import type { EpochMs } from './time';
 
 /**
  * An event older than the watermark: its windows have closed. GSM activity still enters the history and
@@ -17,7 +18,9 @@ export function onLate(ctx: RuleContext, ev: OrderedEvent, t: EpochMs): void {
       if (ctx.view.isAllowlisted(ev.deviceKey)) return;
       // Before the log has it, as on the ordered path; and before attachLate, which then finds the
       // evidence merged (by id) into the delivery alert and attaches it to that alert no second time.
-      if (idRemembered(ctx, t)) contraband.onLateGsm(ctx, ev, t);
+      // Only within the dedupe horizon: an older event may be a repeat the engine no longer recognises, and
+      // raising from it could open a second alert for a delivery already closed, so it is only attached.
+      if (t >= (rememberedSince(ctx) ?? t)) contraband.onLateGsm(ctx, ev, t);
       logGsm(ctx, ev, t);
       attachLate(ctx.bc, `z:${ev.zoneId}`, [t, ev.eventId], ev.sensorId);
       return;
@@ -26,15 +29,4 @@ export function onLate(ctx: RuleContext, ev: OrderedEvent, t: EpochMs): void {
     case 'roster':
       return handleRoster(ctx, ev, ctx.lane.orderedAt ?? t);
   }
-}
-
-/**
- * Whether an event at `t` is within the dedupe horizon, so its id stays known and a repeat is dropped.
- * An older one may be a repeat the engine no longer recognises: raising from it could open a second
- * alert for a delivery already closed, so it is only attached.
- */
-function idRemembered(ctx: RuleContext, t: EpochMs): boolean {
-  const { engine } = ctx.params;
-  const definite = ctx.lane.clock.observedUntil! - engine.allowedLatenessS * SECOND;
-  return t >= definite - engine.dedupeHorizonS * SECOND;
 }

@@ -27,7 +27,7 @@ export function progress(ctx: RuleContext): void {
   const clock = lane.clock;
   if (clock.observedUntil === null) return;
   const latenessMs = params.engine.allowedLatenessS * SECOND;
-  const definite = clock.observedUntil - latenessMs;
+  const definite = definiteTime(ctx)!;
   for (const declaration of declareOffline(clock, definite, params['sensor-offline'].missedIntervals)) {
     sensorOffline.onDeclaredOffline(ctx, declaration);
   }
@@ -43,7 +43,7 @@ function prune(ctx: RuleContext, watermark: EpochMs, definite: EpochMs): void {
   // Pruning walks the whole state; once per minute of event time is plenty.
   if (lane.prunedAt !== null && watermark - lane.prunedAt < MINUTE) return;
   lane.prunedAt = watermark;
-  const seenBefore = definite - p.engine.dedupeHorizonS * SECOND;
+  const seenBefore = rememberedSince(ctx)!;
   let forget = 0;
   while (forget < lane.seenOrder.length && lane.seenOrder[forget]![0] < seenBefore) {
     ddel(lane.seen, lane.seenOrder[forget]![1]);
@@ -65,4 +65,16 @@ function prune(ctx: RuleContext, watermark: EpochMs, definite: EpochMs): void {
   pruneCustody(lane.custody, watermark - Math.max(CUSTODY_HORIZON, longMs));
   pruneGaps(lane.clock, watermark - longMs);
   pruneBook(ctx.bc, definite);
+}
+
+/** The newest time seen minus the allowed lateness: everything before it has arrived (null before any event). */
+export function definiteTime(ctx: RuleContext): EpochMs | null {
+  const until = ctx.lane.clock.observedUntil;
+  return until === null ? null : until - ctx.params.engine.allowedLatenessS * SECOND;
+}
+
+/** Events at or after this time are remembered by id (the dedupe horizon), so a repeat of one is known. */
+export function rememberedSince(ctx: RuleContext): EpochMs | null {
+  const definite = definiteTime(ctx);
+  return definite === null ? null : definite - ctx.params.engine.dedupeHorizonS * SECOND;
 }
